@@ -55,7 +55,8 @@ def load_course(folder: Path | None = None) -> Course:
                 ids += [i.id for i in getattr(record, "items", ())]
                 ids += [r.id for r in getattr(record, "rows", ())]
                 for item_id in ids:
-                    line = lines.get(item_id, 1)
+                    # the same id may appear twice in a file: take its lines in order
+                    line = lines[item_id].pop(0) if lines.get(item_id) else 1
                     if item_id in seen:
                         raise ContentError(
                             path, line, f"{item_id}.id",
@@ -68,14 +69,15 @@ def load_course(folder: Path | None = None) -> Course:
     return course
 
 
-def _id_lines(raw: object) -> dict[str, int]:
-    """Map every ``id:`` value in a parsed file to its line, for later errors."""
-    found: dict[str, int] = {}
+def _id_lines(raw: object) -> dict[str, list[int]]:
+    """Map every ``id:`` value in a parsed file to its lines, in order, for later errors."""
+    found: dict[str, list[int]] = {}
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("id"), str):
-                found[node["id"]] = node.line_of("id") if hasattr(node, "line_of") else 1
+                line = node.line_of("id") if hasattr(node, "line_of") else 1
+                found.setdefault(node["id"], []).append(line)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):

@@ -1,0 +1,84 @@
+# Two commands do all set-up on a fresh machine:
+#   make course   opens the course in JupyterLab
+#   make test     runs every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+COURSE ?= $(HOME)/alcourse/course
+WORKSPACE ?= $(HOME)/alcourse/workspace
+PORT ?= 8888
+HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
+REQUIREJS := requirejs@2.3.8
+CHROMIUM := /usr/bin/chromium
+# The widget bundle loads its icon fonts relative to the page (under two module paths that
+# depend on how require.js resolved it); every widget page lives in book/modules.
+FONTS := book/_vendor/extra/book/modules/@jupyter-widgets
+
+.PHONY: setup course test book notebooks lint chromium clean help
+help:
+	@echo "make course   set up, release the trainee notebooks and open JupyterLab"
+	@echo "make test     set up and run every test (installs chromium if root)"
+	@echo "make book     build the Jupyter Book into _build/html"
+	@echo "make notebooks  regenerate notebooks and book pages from the content data"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# Keep JupyterLab quiet and offline: no news or update checks.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+		> $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+# Widget renderer scripts for the static book, from the npm registry at install
+# time so that pages never load them from a CDN.
+book/_vendor/.vendored: Makefile
+	rm -rf book/_vendor && mkdir -p book/_vendor/static $(FONTS)
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent $(HTML_MANAGER) $(REQUIREJS) >/dev/null \
+		&& tar xzf jupyter-widgets-html-manager-*.tgz && cp package/dist/embed-amd.js $(CURDIR)/book/_vendor/static/ \
+		&& cp package/dist/*.woff2 package/dist/*.woff package/dist/*.ttf package/dist/*.eot package/dist/*.svg \
+			$(CURDIR)/$(FONTS)/ \
+		&& mkdir -p $(CURDIR)/$(FONTS)/html-manager/dist && cp $(CURDIR)/$(FONTS)/*.* $(CURDIR)/$(FONTS)/html-manager/dist/ \
+		&& rm -rf package && tar xzf requirejs-*.tgz && cp package/require.js $(CURDIR)/book/_vendor/static/require.min.js \
+		&& rm -rf $$tmp
+	touch $@
+
+setup: $(VENV)/.installed book/_vendor/.vendored
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian chromium for the browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "error: the browser tests need Debian's chromium at $(CHROMIUM)."; \
+		echo "       Install it with: sudo apt-get install chromium   (then run make test again)"; \
+		exit 1; \
+	fi
+
+notebooks: setup
+	$(BIN)/alcourse build
+
+course: setup
+	$(BIN)/alcourse build --check
+	$(BIN)/alcourse course init $(COURSE)
+	$(BIN)/alcourse release $(COURSE)
+	$(BIN)/alcourse workspace $(COURSE) $(WORKSPACE)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+		--ServerApp.root_dir=$(WORKSPACE) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+test: setup chromium
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
+
+book: setup
+	rm -rf _build/html _build/.doctrees
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+lint: setup
+	$(BIN)/ruff check alcourse tests bench
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,39 @@
+"""Shared fixtures. Paths are computed from this file, so tests run from any folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# nbgrader and jupyter run helper commands (alembic, jupyter-*) from the venv's bin
+os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+MODULE = "m03-traditional-vs-action-learning"
+
+
+@pytest.fixture(scope="session")
+def curriculum():
+    from alcourse.curriculum import load_curriculum
+
+    return load_curriculum()
+
+
+@pytest.fixture(scope="session")
+def course(curriculum):
+    return curriculum.course
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """One course folder with every module released by nbgrader, shared by the slow tests."""
+    from alcourse.grading import CourseFolder
+
+    folder = CourseFolder.init(tmp_path_factory.mktemp("course") / "cohort")
+    from alcourse.curriculum import load_curriculum
+
+    folder.generate(sorted(load_curriculum().modules))
+    return folder

@@ -1,0 +1,93 @@
+"""Every exercise checker: right answers score full, wrong and partial what they should."""
+
+from __future__ import annotations
+
+import pytest
+
+from alcourse.exercises.model import NOT_ANSWERED
+
+
+def _all_exercises(curriculum):
+    return list(curriculum.exercises.values())
+
+
+def _worst(question):
+    return min(question.options, key=lambda o: o.points)
+
+
+def test_there_are_exercises(curriculum):
+    assert len(curriculum.exercises) >= 3
+
+
+@pytest.mark.parametrize("exercise_id", [
+    "m03.sort-statements", "m03.pair-contrasts", "m03.spot-principles",
+])
+def test_right_wrong_and_partial(curriculum, exercise_id):
+    ex = curriculum.exercise(exercise_id)
+    right = ex.check(ex.model_answers())
+    assert right.points == ex.max_points > 0
+    assert right.complete and all(i.correct for i in right.items)
+
+    wrong = ex.check({q.id: _worst(q).id for q in ex.questions})
+    assert wrong.points == 0
+    assert wrong.complete and not any(i.correct for i in wrong.items)
+
+    half = dict(list(ex.model_answers().items())[: len(ex.questions) // 2])
+    partial = ex.check(half)
+    expected = sum(q.max_points for q in ex.questions if q.id in half)
+    assert partial.points == expected
+    assert partial.answered == len(half)
+    assert not partial.complete
+    assert sorted(partial.unanswered) == sorted(q.id for q in ex.questions if q.id not in half)
+
+
+def test_unknown_answers_count_as_unanswered(curriculum):
+    ex = curriculum.exercise("m03.sort-statements")
+    q = ex.questions[0]
+    result = ex.check({q.id: "no-such-option", "no-such-question": "traditional"})
+    assert result.points == 0 and result.answered == 0
+    assert result.items[0].feedback == NOT_ANSWERED
+
+
+def test_sort_table_has_fourteen_statements_with_specific_feedback(curriculum, course):
+    ex = curriculum.exercise("m03.sort-statements")
+    assert len(ex.questions) == 14
+    row = course.item("contrast.location")
+    q = ex.question("location-traditional")
+    assert q.prompt == "Classroom-Based"
+    right = ex.check_one(q.id, "traditional")
+    wrong = ex.check_one(q.id, "action")
+    assert right.correct and "Work Based" in right.feedback and row.explanation in right.feedback
+    assert not wrong.correct and "belongs to traditional learning" in wrong.feedback
+
+
+def test_pair_table_feedback_names_the_real_pair(curriculum):
+    ex = curriculum.exercise("m03.pair-contrasts")
+    q = ex.question("location")
+    wrong = ex.check_one("location", "time")
+    assert "Concern with Here and Now" in wrong.feedback and wrong.points == 0
+    assert ex.check_one("location", "location").correct
+    assert len(q.options) == 7
+
+
+def test_classify_feedback_says_why(curriculum):
+    ex = curriculum.exercise("m03.spot-principles")
+    wrong = ex.check_one("moment-2", "principle.listened-to")
+    assert "it is Open to challenge" in wrong.feedback
+    assert "assumption" in wrong.feedback
+
+
+def test_shuffle_is_seeded_and_stable(curriculum):
+    ex = curriculum.exercise("m03.sort-statements")
+    first = [q.id for q in ex.ordered()]
+    assert first == [q.id for q in ex.ordered()]
+    assert first != [q.id for q in ex.questions]  # really shuffled
+    assert sorted(first) == sorted(q.id for q in ex.questions)
+
+
+def test_every_exercise_covers_content(curriculum):
+    known = set(curriculum.course.all_ids())
+    for ex in _all_exercises(curriculum):
+        assert ex.covers, ex.id
+        assert set(ex.covers) <= known | set(curriculum.course.collections) | set(
+            curriculum.course.tables), ex.id
