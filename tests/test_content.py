@@ -38,7 +38,7 @@ def test_every_seed_bullet_is_quoted_in_the_content(course):
     bullets = _seed_bullets()
     assert len(bullets) == 5 + 4 + 4 + 8
     for bullet in bullets:
-        assert any(_norm(bullet) in q or q in _norm(bullet) and len(q) > 20 for q in quotes), bullet
+        assert any(_norm(bullet) in q or (q in _norm(bullet) and len(q) > 20) for q in quotes), bullet
 
 
 def test_every_table_row_of_the_seed_is_a_contrast(course):

@@ -40,10 +40,10 @@ c.CourseDirectory.root = {str(root)!r}
 # The repository's notebooks are the source; the hidden tests never leave it.
 c.CourseDirectory.source_directory = {str(source)!r}
 c.CourseDirectory.db_url = {"sqlite:///" + str(root / "gradebook.db")!r}
-# Answers files written while a trainer tries the source notebooks must never be
-# released, nor overwrite a trainee's answers when grading.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
-                            "*.answers.json", ".*.tmp"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*.tmp"]
+# A trainee's answers file is what gets graded: an answers file left in the source
+# folder (a trainer trying the notebook) must never replace it. `alcourse release`
+# also keeps such files out of the release.
 c.Autograde.exclude_overwriting = {answers!r}
 c.ExecutePreprocessor.timeout = 60
 c.Exchange.root = {str(root / "exchange")!r}
@@ -110,7 +110,11 @@ class CourseFolder:
         made = []
         for module_id in module_ids:
             self.nbgrader("generate_assignment", module_id, "--force")
-            made.append(self.root / "release" / module_id)
+            release = self.root / "release" / module_id
+            # answers a trainer left while trying the source must not reach trainees
+            for stray in release.glob("*.answers.json"):
+                stray.unlink()
+            made.append(release)
         return made
 
 

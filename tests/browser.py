@@ -1,0 +1,85 @@
+"""Helpers for real-browser tests: Debian chromium driven by playwright, and JupyterLab."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require_chromium() -> None:
+    # never skip silently: `make test` installs chromium, so its absence is a failure
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        raise RuntimeError(f"{CHROMIUM} is missing: run `make test` (it installs Debian chromium "
+                           "when run as root) or `sudo apt-get install chromium`")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def jupyter_lab(root: Path, log: Path, extra: list[str] | None = None) -> Iterator[str]:
+    """Run JupyterLab on 127.0.0.1 over ``root``; yield its base URL with the token."""
+    port, token = free_port(), "alcourse-test"
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["JUPYTER_RUNTIME_DIR"] = str(log.parent / "runtime")
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False",
+           *(extra or [])]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()}") from None
+                    time.sleep(0.3)
+            yield f"{url}|{token}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+KERNEL_READY = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
+}"""
+
+
+def open_notebook(page, base: str, rel: str) -> None:  # type: ignore[no-untyped-def]
+    url, token = base.split("|")
+    page.goto(f"{url}/lab/tree/{rel}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # running cells before the kernel is connected fails about 2 runs in 5
+    page.wait_for_function(KERNEL_READY, timeout=60_000)
+
+
+def run_all(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

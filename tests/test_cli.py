@@ -1,0 +1,62 @@
+"""The `alcourse` command: helpful errors and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "alcourse.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def test_build_check_passes_on_the_committed_tree():
+    proc = run("build", "--check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_build_check_reports_a_stale_page(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    proc = run("build", "--check", "--root", str(tmp_path))
+    assert proc.returncode == 1
+    assert "_toc.yml: out of date with the content data; run `alcourse build`" in proc.stdout
+
+
+def test_course_init_then_errors_for_missing_folder_and_unknown_module(tmp_path):
+    proc = run("course", "init", str(tmp_path / "c"))
+    assert proc.returncode == 0 and "course folder ready" in proc.stdout
+    assert (tmp_path / "c" / "nbgrader_config.py").exists()
+    assert run("course", "init", str(tmp_path / "c")).returncode == 0  # idempotent
+
+    missing = run("release", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2
+    assert "not a course folder" in missing.stderr and "alcourse course init" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+    unknown = run("release", str(tmp_path / "c"), "m99-nothing")
+    assert unknown.returncode == 2
+    assert "no module 'm99-nothing'; known modules: m03-" in unknown.stderr
+
+
+def test_course_init_refuses_a_folder_that_is_not_a_course(tmp_path):
+    (tmp_path / "thesis.txt").write_text("mine")
+    proc = run("course", "init", str(tmp_path))
+    assert proc.returncode == 2 and "is not an alcourse course folder" in proc.stderr
+    assert (tmp_path / "thesis.txt").read_text() == "mine"
+
+
+def test_workspace_copy_never_overwrites_trainee_work(tmp_path):
+    from alcourse.grading import copy_workspace
+
+    release = tmp_path / "release" / "m03"
+    release.mkdir(parents=True)
+    (release / "m03.ipynb").write_text("new release")
+    target = tmp_path / "work"
+    (target / "m03").mkdir(parents=True)
+    (target / "m03" / "m03.ipynb").write_text("trainee's answers")
+    assert copy_workspace(tmp_path / "release", target) == []
+    assert (target / "m03" / "m03.ipynb").read_text() == "trainee's answers"
