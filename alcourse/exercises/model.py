@@ -49,7 +49,7 @@ class Question:
 
     @property
     def max_points(self) -> float:
-        return max(o.points for o in self.options)
+        return float(max(o.points for o in self.options))
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
