@@ -97,9 +97,15 @@ def _check_sources(course: Course, lines: dict[str, tuple[Path, int]]) -> None:
                 f"names {source!r}, which is not a source; known: {', '.join(course.sources)}",
             )
 
+    known = set(course.all_ids()) | set(course.glossary) | set(course.collections) | set(course.tables)
     for collection in course.collections.values():
         check(collection.id, collection.source)
         for item in collection.items:
             check(item.id, item.source)
+            for other in item.related:
+                if other not in known:
+                    path, line = lines[item.id]
+                    raise ContentError(path, line, f"{item.id}.related",
+                                       f"names {other!r}, which is not a content item id")
     for table in course.tables.values():
         check(table.id, table.source)

@@ -47,6 +47,8 @@ class Item:
     in_practice: str = ""
     breaks: str = ""
     examples: tuple[str, ...] = ()
+    # ids of related items, e.g. the Heron categories that suit a failure mode
+    related: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_id(self.id)

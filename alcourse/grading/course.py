@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alcourse.curriculum import Curriculum, load_curriculum
+from alcourse.errors import UserError
 
 CONFIG_NAME = "nbgrader_config.py"
 MARKER = "# alcourse course folder"
 
 
-class CourseError(RuntimeError):
+class CourseError(UserError):
     """A course folder problem, with what to do about it."""
 
 
