@@ -9,6 +9,7 @@ from tests.conftest import ROOT
 
 def test_ruff_clean():
     ruff = Path(sys.executable).parent / "ruff"
-    proc = subprocess.run([str(ruff), "check", "alcourse", "tests", "bench"], cwd=ROOT,
+    paths = [p for p in ("alcourse", "tests", "bench") if (ROOT / p).is_dir()]
+    proc = subprocess.run([str(ruff), "check", *paths], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
