@@ -60,3 +60,15 @@ def test_workspace_copy_never_overwrites_trainee_work(tmp_path):
     (target / "m03" / "m03.ipynb").write_text("trainee's answers")
     assert copy_workspace(tmp_path / "release", target) == []
     assert (target / "m03" / "m03.ipynb").read_text() == "trainee's answers"
+
+
+def test_marking_guide_lists_every_reflection_with_its_scheme(tmp_path, curriculum):
+    out = tmp_path / "guide.html"
+    proc = run("marking-guide", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text()
+    for module in curriculum.modules.values():
+        for reflection in module.reflections():
+            assert reflection.id in html
+            assert reflection.mark_scheme[0][:40].replace("'", "&#x27;") in html
+    assert "<script" not in html and "http" not in html

@@ -9,4 +9,5 @@ can fix, and the CLI prints it without a traceback.
 COMMAND_MODULES = [
     "alcourse.commands.build",
     "alcourse.commands.course",
+    "alcourse.commands.guide",
 ]
