@@ -21,6 +21,7 @@ def test_there_are_exercises(curriculum):
 
 @pytest.mark.parametrize("exercise_id", [
     "m03.sort-statements", "m03.pair-contrasts", "m03.spot-principles",
+    "m01.p-or-q", "m01.puzzle-or-problem", "m01.foundations-in-practice",
 ])
 def test_right_wrong_and_partial(curriculum, exercise_id):
     ex = curriculum.exercise(exercise_id)
