@@ -10,16 +10,19 @@ WORKSPACE ?= $(HOME)/alcourse/workspace
 PORT ?= 8888
 HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
 REQUIREJS := requirejs@2.3.8
+# axe-core for the accessibility tests (injected into pages by playwright).
+AXE := axe-core@4.14.1
 CHROMIUM := /usr/bin/chromium
 # The widget bundle loads its icon fonts relative to the page (under two module paths that
 # depend on how require.js resolved it); every widget page lives in book/modules.
 FONTS := book/_vendor/extra/book/modules/@jupyter-widgets
 
-.PHONY: setup course test book notebooks lint chromium clean help
+.PHONY: setup course test book lite notebooks lint chromium clean help
 help:
 	@echo "make course   set up, release the trainee notebooks and open JupyterLab"
 	@echo "make test     set up and run every test (installs chromium if root)"
-	@echo "make book     build the Jupyter Book into _build/html"
+	@echo "make book     build the Jupyter Book into _build/html (with the JupyterLite site)"
+	@echo "make lite     build only the JupyterLite site into _build/html/lite"
 	@echo "make notebooks  regenerate notebooks and book pages from the content data"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -46,7 +49,19 @@ book/_vendor/.vendored: Makefile
 		&& rm -rf $$tmp
 	touch $@
 
-setup: $(VENV)/.installed book/_vendor/.vendored
+# The Pyodide runtime (npm, at the version jupyterlite-pyodide-kernel expects) and the
+# wheels the in-browser kernel needs (PyPI), so the JupyterLite site never uses a CDN.
+book/_vendor/.lite: book/_vendor/.vendored $(VENV)/.installed alcourse/publish/vendor.py
+	$(BIN)/python -m alcourse.publish.vendor book/_vendor/lite
+	touch $@
+
+book/_vendor/.axe: book/_vendor/.vendored
+	rm -rf book/_vendor/axe && mkdir -p book/_vendor/axe
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent $(AXE) >/dev/null && tar xzf axe-core-*.tgz \
+		&& cp package/axe.min.js package/LICENSE $(CURDIR)/book/_vendor/axe/ && rm -rf $$tmp
+	touch $@
+
+setup: $(VENV)/.installed book/_vendor/.vendored book/_vendor/.lite book/_vendor/.axe
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
@@ -76,6 +91,10 @@ test: setup chromium
 book: setup
 	rm -rf _build/html _build/.doctrees
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/python -m alcourse.publish.lite
+
+lite: setup
+	$(BIN)/python -m alcourse.publish.lite
 
 lint: setup
 	$(BIN)/ruff check alcourse tests bench
