@@ -11,7 +11,7 @@ drives it with a trainee's saved choices. All randomness comes from one
 >>> len(result.meetings)
 6
 >>> result.transcript().columns[:6].tolist()
-['meeting', 'phase', 'presenter', 'speaker', 'turn_type']
+['meeting', 'phase', 'presenter', 'speaker', 'name', 'turn_type']
 """
 
 from __future__ import annotations
