@@ -22,6 +22,8 @@ def test_there_are_exercises(curriculum):
 @pytest.mark.parametrize("exercise_id", [
     "m03.sort-statements", "m03.pair-contrasts", "m03.spot-principles",
     "m01.p-or-q", "m01.puzzle-or-problem", "m01.foundations-in-practice",
+    "m02.spot-breaks", "m02.keep-or-break", "m02.protect-principles",
+    "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning",
 ])
 def test_right_wrong_and_partial(curriculum, exercise_id):
     ex = curriculum.exercise(exercise_id)
