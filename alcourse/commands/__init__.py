@@ -9,5 +9,6 @@ can fix, and the CLI prints it without a traceback.
 COMMAND_MODULES = [
     "alcourse.commands.build",
     "alcourse.commands.course",
+    "alcourse.commands.simulate",
     "alcourse.commands.guide",
 ]

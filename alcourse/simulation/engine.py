@@ -469,8 +469,10 @@ class Simulation:
 
     def _attend(self) -> list[Member]:
         rng = self.rng
+        # a scripted moment happens as written, so its member comes to that meeting
+        scripted = {moment.member for moment in self.scenario.moments if moment.meeting == self.meeting}
         for m in self.members:
-            m.present = rng.random() < m.attendance
+            m.present = rng.random() < m.attendance or m.id in scripted
             m.weight = 1.0
         present = self.present()
         if len(present) < 3:  # a set this small would be re-scheduled; the keenest come anyway
