@@ -23,7 +23,10 @@ def test_there_are_exercises(curriculum):
     "m03.sort-statements", "m03.pair-contrasts", "m03.spot-principles",
     "m01.p-or-q", "m01.puzzle-or-problem", "m01.foundations-in-practice",
     "m02.spot-breaks", "m02.keep-or-break", "m02.protect-principles",
+    "m04.which-responsibility", "m04.candidate-problems", "m04.knows-cares-can",
+    "m04.ownership-choices",
     "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning",
+    "m07.name-the-category", "m07.handle-in-the-room", "m07.which-mode", "m07.handle-over-time",
 ])
 def test_right_wrong_and_partial(curriculum, exercise_id):
     ex = curriculum.exercise(exercise_id)
