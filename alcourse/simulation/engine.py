@@ -220,7 +220,8 @@ class Simulation:
         self.slot_events: set[str] = set()
         self.meeting_events: set[str] = set()
         self.stuck = False
-        self.tally: dict[str, int] = {}
+        self.airtime: dict[str, float] = {}
+        """Seconds each non-presenting member has spoken in the current slot."""
 
     def result(self) -> Result:
         """What has happened so far (the whole programme once :meth:`steps` is exhausted)."""
@@ -232,6 +233,8 @@ class Simulation:
              event: str = "", move: str = "", target: str = "", outcome: str = "",
              say: str | None = None) -> None:
         self.turn_counter += 1
+        if speaker in self.airtime:
+            self.airtime[speaker] += seconds
         presenter = self.presenter.id if self.presenter is not None else ""
         self.rows.append((self.meeting, self.phase, presenter, speaker, turn_type, seconds, event, move,
                           target, outcome, text_key or turn_type, self.turn_counter, say))
@@ -569,7 +572,7 @@ class Simulation:
 
         self.phase = "questions"
         others = [m for m in self.present() if m is not pres]
-        airtime = dict.fromkeys((m.id for m in others), 0.0)
+        airtime = self.airtime = dict.fromkeys((m.id for m in others), 0.0)
         run_speaker, run_length = "", 0
         expert_at = p.question_turns // 2
         quiet_check = max(1, p.question_turns - 3)
@@ -601,7 +604,6 @@ class Simulation:
             w_advice = p.advice_pull * speaker.advice * (1.0 - p.adherence_guard * s.adherence)
             w_comment = p.comment_weight * (1.0 - speaker.challenge) * (0.5 + s.collusion)
             x = rng.random() * (w_open + w_closed + w_advice + w_comment)
-            before = len(self.rows)
             if "storyteller" in speaker.traits and rng.random() < p.story_rate * 3:
                 self._say(speaker.id, "story", self._seconds(p.seconds_advice, 1.5), event="storytelling")
                 kind = "story"
@@ -623,9 +625,6 @@ class Simulation:
                 kind = "comment"
                 self._say(speaker.id, "comment", self._seconds(p.seconds_question, 1.5))
                 s.collusion = clamp(s.collusion + p.collusion_gain * (1.0 - speaker.challenge))
-            for row in self.rows[before:]:
-                if row[SPEAKER] == speaker.id:
-                    airtime[speaker.id] += row[SECONDS]
             if kind in QUESTIONS:
                 run_length = run_length + 1 if run_speaker == speaker.id else 1
                 run_speaker = speaker.id
@@ -654,6 +653,7 @@ class Simulation:
                 if airtime[top.id] / total > p.dominance_share:
                     yield from self._event("dominance", top)
 
+        self.airtime = {}
         self.phase = "summary"
         self._say(pres.id, "summary", self._seconds(p.seconds_summary))
         yield from self._scripted("summary")
