@@ -14,6 +14,24 @@ import ipywidgets as widgets
 from alcourse.exercises.model import Exercise, Question
 from alcourse.widgets.feedback import feedback_html
 
+# Travels inside the widget, so it applies in JupyterLab, Voila, JupyterLite and the static
+# book alike. ipywidgets draws radio buttons 13 px wide in 20 px rows; WCAG 2.2 (2.5.8) wants
+# targets of at least 24 x 24 px, and a focus ring that is easy to see (2.4.7). Some widget
+# renderers put the input after the label text: ``order`` keeps the button first everywhere.
+STYLE = """<style>
+.alcourse-exercise .alcourse-choice label {
+  height: auto; min-height: 32px; line-height: 1.4; display: flex; align-items: center;
+  white-space: normal; padding: 2px 0; cursor: pointer;
+}
+.alcourse-exercise .alcourse-choice input[type="radio"] {
+  width: 24px; height: 24px; min-width: 24px; margin: 0 0.6em 0 2px; float: none; flex: none;
+  order: -1;
+}
+.alcourse-exercise .alcourse-choice input[type="radio"]:focus-visible {
+  outline: 3px solid #1a4480; outline-offset: 2px;
+}
+</style>"""
+
 
 class Store(Protocol):
     def record(self, exercise_id: str, question_id: str, option_id: str) -> None: ...
@@ -49,7 +67,7 @@ class ExerciseWidget(widgets.VBox):
         self.feedback: dict[str, widgets.HTML] = {}
         self.progress = widgets.HTML()
         rows: list[widgets.Widget] = [
-            widgets.HTML(f"<h3>{html.escape(exercise.title)}</h3>"
+            widgets.HTML(f"{STYLE}<h3>{html.escape(exercise.title)}</h3>"
                          f"<p>{html.escape(exercise.instructions)}</p>")
         ]
         latest = store.latest(exercise.id)

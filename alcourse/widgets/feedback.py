@@ -10,6 +10,8 @@ from alcourse.exercises.model import QuestionResult
 RIGHT_COLOUR = "#1b5e20"
 WRONG_COLOUR = "#8e1b1b"
 NEUTRAL_COLOUR = "#333333"
+BOX_STYLE = ("background:#ffffff;color:#1a1a1a;border-left:4px solid #5c5c5c;"
+             "padding:0.3em 0.6em;margin:0.2em 0 0.4em 0;line-height:1.4")
 
 
 def feedback_html(result: QuestionResult, first_choice_label: str | None = None) -> str:
@@ -28,7 +30,9 @@ def feedback_html(result: QuestionResult, first_choice_label: str | None = None)
     if first_choice_label is not None:
         body += ("<br><em>You changed your answer. Your first choice, "
                  f"\u201c{html.escape(first_choice_label)}\u201d, is the one that counts.</em>")
-    return f'<div class="alcourse-feedback" role="status" aria-live="polite">{body}</div>'
+    # its own light background keeps the colours' contrast in dark themes too
+    return (f'<div class="alcourse-feedback" role="status" aria-live="polite" style="{BOX_STYLE}">'
+            f"{body}</div>")
 
 
 def _strip_lead(text: str) -> str:
