@@ -90,6 +90,7 @@ test: setup chromium
 
 book: setup
 	rm -rf _build/html _build/.doctrees
+	$(BIN)/python -m alcourse.publish.bookcache _build
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	$(BIN)/python -m alcourse.publish.lite
 

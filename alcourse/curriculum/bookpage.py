@@ -7,6 +7,8 @@ where to go for feedback. Answers and mark schemes are never published.
 
 from __future__ import annotations
 
+import hashlib
+
 from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Module
 from alcourse.curriculum.render import render_collection, render_show
@@ -39,13 +41,24 @@ def module_page(module: Module, cur: Curriculum) -> str:
         elif block.exercise is not None:
             parts += ["```{code-cell} ipython3", ":tags: [remove-input]",
                       "from alcourse.widgets import preview", "",
-                      f'preview("{block.exercise.id}")', "```", ""]
+                      f'preview("{block.exercise.id}")  # {data_tag(cur, block.exercise.id)}',
+                      "```", ""]
         elif block.reflection is not None:
             ref = block.reflection
             parts += [f"## Written reflection ({ref.points} marks)", "", ref.prompt, "",
                       "*Write and submit this in the module notebook; your trainer marks it.*", ""]
     parts += ["## Summary", ""] + [f"- {s}" for s in module.summary]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def data_tag(cur: Curriculum, exercise_id: str) -> str:
+    """A short hash of an exercise's data, written into the page's code cell.
+
+    The book caches executed pages by their code; the code only names the exercise, so
+    without this an edited exercise would keep its old widget in the book.
+    """
+    digest = hashlib.sha256(repr(cur.exercise(exercise_id)).encode()).hexdigest()[:12]
+    return f"data {digest}"
 
 
 def launch_box(module: Module) -> list[str]:
