@@ -25,6 +25,7 @@ def test_there_are_exercises(curriculum):
     "m02.spot-breaks", "m02.keep-or-break", "m02.protect-principles",
     "m04.which-responsibility", "m04.candidate-problems", "m04.knows-cares-can",
     "m04.ownership-choices",
+    "m05.order-phases", "m05.which-part", "m05.which-ground-rule", "m05.set-design",
     "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning",
     "m07.name-the-category", "m07.handle-in-the-room", "m07.which-mode", "m07.handle-over-time",
 ])
