@@ -37,3 +37,11 @@ def released(tmp_path_factory):
 
     folder.generate(sorted(load_curriculum().modules))
     return folder
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The book and its JupyterLite site, built once per session (see tests/site.py)."""
+    from tests.site import build_site
+
+    return build_site(tmp_path_factory.mktemp("site"))

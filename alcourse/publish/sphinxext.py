@@ -96,7 +96,37 @@ def add_header_links(app: Sphinx, pagename: str, templatename: str, context: dic
                                          "label": "alcourse-launch-buttons"})
 
 
+def _thebe_enabled(config: Any) -> bool:
+    launch = (getattr(config, "html_theme_options", None) or {}).get("launch_buttons") or {}
+    return bool(launch.get("thebe"))
+
+
+def clean_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                  doctree: Any) -> None:
+    """Each script once, and none of Thebe's while Thebe is off.
+
+    sphinx-thebe (always loaded by Jupyter Book) adds its configuration script twice, which
+    is an error in the browser (``const THEBE_JS_URL`` declared twice), and names a CDN.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    thebe = _thebe_enabled(app.config)
+    kept, seen = [], set()
+    for script in scripts:
+        name = str(getattr(script, "filename", script) or "")
+        body = str(getattr(script, "attributes", {}).get("body", ""))
+        if not thebe and ("sphinx-thebe" in name or "THEBE_JS_URL" in body):
+            continue
+        key = (name, body)
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"] = kept
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("alcourse-launch", LaunchDirective)
     app.connect("html-page-context", add_header_links, priority=600)
+    app.connect("html-page-context", clean_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

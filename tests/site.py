@@ -1,0 +1,115 @@
+"""Helpers for tests of the published site: build it once, serve it, watch the browser, run axe.
+
+The site is built from a copy of the working tree (so the developer's ``_build`` is untouched)
+exactly as ``make book`` does: Jupyter Book from a clean ``_build`` with warnings as errors,
+then the JupyterLite site into ``_build/html/lite``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE_JS = ROOT / "book" / "_vendor" / "axe" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# a made-up hub: module pages must link to it; nothing ever connects to it
+TEST_HUB = "https://hub.example.org"
+COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
+                                     "*.answers.json", ".ipynb_checkpoints", ".ruff_cache")
+
+
+def build_site(work: Path, hub: str = TEST_HUB) -> Path:
+    """Copy the repository into ``work`` and build book + JupyterLite; return the HTML root."""
+    from alcourse.publish import lite
+
+    src = work / "src"
+    shutil.copytree(ROOT, src, ignore=COPY_IGNORE)
+    if not (src / "book" / "_vendor" / "static" / "embed-amd.js").exists():
+        raise RuntimeError("book/_vendor is missing: run `make setup` (it vendors the widget scripts)")
+    config = src / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    assert '  jupyterhub_url: ""\n' in text, "_config.yml: launch_buttons.jupyterhub_url not found"
+    config.write_text(text.replace('  jupyterhub_url: ""\n', f'  jupyterhub_url: "{hub}"\n'),
+                      encoding="utf-8")
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(src),
+         "--warningiserror", "--nitpick", "--keep-going"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    html = src / "_build" / "html"
+    lite.build(output=html / "lite", notebooks=src / "notebooks", stage_dir=work / "lite-src")
+    return html
+
+
+def book_pages(html: Path) -> list[str]:
+    """Every page of the book (not the theme's fragments, nor the JupyterLite site)."""
+    skip = {"_static", "lite", "_sources", "_images", "jupyter_execute"}
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if p.relative_to(html).parts[0] not in skip)
+
+
+@dataclass
+class Watch:
+    """What went wrong while a browser context loaded pages from ``base`` only."""
+
+    base: str
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith((self.base + "/", "data:", "blob:")) or url == self.base:
+            route.continue_()
+        else:
+            # the network is "cut off": anything not served by the site fails, and is recorded
+            self.external.append(url)
+            route.abort("internetdisconnected")
+
+    def attach(self, context: Any) -> Watch:
+        context.route("**/*", self.route)
+        context.on("page", self._page)
+        for page in context.pages:
+            self._page(page)
+        return self
+
+    def _page(self, page: Any) -> None:
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
+
+    def problems(self) -> list[str]:
+        return ([f"external request: {u}" for u in self.external] + [f"failed: {f}" for f in self.failed]
+                + [f"console error: {c}" for c in self.console_errors])
+
+
+def axe(page: Any, include: str | None = None) -> list[dict]:
+    """Run axe-core (vendored from npm) in ``page``; return the WCAG A/AA violations."""
+    if not AXE_JS.exists():
+        raise RuntimeError(f"{AXE_JS} is missing: run `make setup` (it vendors axe-core from npm)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """([include, tags]) => axe.run(include ? {include: [include]} : document, {
+               runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        [include, WCAG_TAGS])
+    return list(result["violations"])
+
+
+def describe(where: str, violations: list[dict]) -> list[str]:
+    """One line per failing element, with what axe says to fix."""
+    lines = []
+    for v in violations:
+        for node in v["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']} at {node['target']}: "
+                         f"{node['html'][:200]} -- {summary[:300]}")
+    return lines

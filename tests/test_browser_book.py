@@ -1,0 +1,110 @@
+"""The published book in a real browser, with the network cut off.
+
+Every page loads with no failed or external request and no console error; the exercise
+widgets of every module render in the static pages and respond to mouse and keyboard; every
+module page links to its notebook in the JupyterLite site and on the JupyterHub that
+``_config.yml`` names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from alcourse.publish.serve import serving
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.site import TEST_HUB, Watch, book_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def shots(tmp_path: Path) -> Path:
+    # ALCOURSE_SCREENSHOTS keeps them for a person to look at
+    folder = Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_every_page_loads_with_nothing_from_outside_and_no_errors(site, browser, curriculum):
+    pages = book_pages(site)
+    for module in curriculum.modules.values():
+        assert f"book/modules/{module.id}.html" in pages, f"no book page for {module.id}"
+    assert "book/glossary.html" in pages and "book/intro.html" in pages
+    with serving(site) as base:
+        context = browser.new_context()
+        watch = Watch(base).attach(context)
+        page = context.new_page()
+        for rel in pages:
+            page.goto(f"{base}/{rel}", wait_until="networkidle")
+            assert page.title(), rel
+            problems = watch.problems()
+            assert problems == [], f"{rel}:\n" + "\n".join(problems)
+        context.close()
+
+
+def _module_pages_with_exercises(curriculum):
+    for module in sorted(curriculum.modules.values(), key=lambda m: m.number):
+        count = len(module.exercise_specs())
+        if count:
+            yield module, count
+
+
+def test_widgets_render_in_static_pages_and_respond(site, browser, curriculum, tmp_path):
+    with serving(site) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watch = Watch(base).attach(context)
+        page = context.new_page()
+        checked = 0
+        for module, count in _module_pages_with_exercises(curriculum):
+            page.goto(f"{base}/book/modules/{module.id}.html", wait_until="networkidle")
+            exercises = page.locator(".alcourse-exercise")
+            exercises.first.wait_for(timeout=20_000)
+            assert exercises.count() == count, f"{module.id}: {exercises.count()} widgets, {count} exercises"
+            # every question has its radio group with labelled choices
+            group = exercises.first.locator(".alcourse-choice").first
+            radios = group.locator("input[type=radio]")
+            assert radios.count() >= 2
+            label = group.locator(".widget-radio-box label").nth(1)
+            assert label.inner_text().strip(), "a choice without a visible label"
+            # mouse: click the label; keyboard: the arrow key moves the choice
+            label.click()
+            assert radios.nth(1).is_checked()
+            radios.nth(1).focus()
+            page.keyboard.press("ArrowUp")
+            assert radios.nth(0).is_checked() and not radios.nth(1).is_checked()
+            checked += 1
+            if checked == 1:
+                exercises.first.scroll_into_view_if_needed()
+                page.screenshot(path=str(shots(tmp_path) / f"book-{module.id}.png"))
+        assert checked, "no module page has an exercise widget"
+        assert watch.problems() == []
+        context.close()
+
+
+def test_module_pages_link_to_jupyterlite_and_the_configured_hub(site, curriculum):
+    lite_files = site / "lite" / "files"
+    for module in curriculum.modules.values():
+        page = (site / "book" / "modules" / f"{module.id}.html").read_text(encoding="utf-8")
+        links = re.findall(r'<a class="[^"]*alcourse-launch-lite[^"]*" href="([^"]+)"', page)
+        assert links, f"{module.id}: no 'Run in your browser' link"
+        href = links[0].replace("&amp;", "&")
+        target = urlparse(urljoin(f"http://site/book/modules/{module.id}.html", href))
+        assert target.path == "/lite/lab/index.html"
+        notebook = parse_qs(target.query)["path"][0]
+        assert (lite_files / notebook).exists(), f"{module.id}: {notebook} is not in the lite site"
+        assert f'href="{TEST_HUB}/hub/user-redirect/lab/tree/{module.id}/{module.id}.ipynb"' in page
+        assert "Graded work needs JupyterLab or JupyterHub" in page
