@@ -9,6 +9,7 @@ can fix, and the CLI prints it without a traceback.
 COMMAND_MODULES = [
     "alcourse.commands.build",
     "alcourse.commands.course",
+    "alcourse.commands.grade",
     "alcourse.commands.simulate",
     "alcourse.commands.guide",
 ]
