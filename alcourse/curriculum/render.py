@@ -20,7 +20,9 @@ def render_table(table: ContrastTable, course: Course) -> str:
     return "\n".join(lines)
 
 
-def render_item(item: Item, number: int | None = None) -> str:
+def render_item(item: Item, number: int | None = None, course: Course | None = None,
+                inherited_source: str = "") -> str:
+    """One item; its own source is cited when it differs from its collection's."""
     head = f"{number}. " if number is not None else ""
     parts = [f"### {head}{item.title}", ""]
     if item.quote:
@@ -34,6 +36,8 @@ def render_item(item: Item, number: int | None = None) -> str:
         parts += ["", f"**What breaks it:** {item.breaks}"]
     if item.examples:
         parts += ["", "**Examples:**", ""] + [f"- {e}" for e in item.examples]
+    if course is not None and item.source and item.source != inherited_source:
+        parts += ["", f"*Source: {course.sources[item.source].citation}*"]
     return "\n".join(parts)
 
 
@@ -41,7 +45,7 @@ def render_collection(collection: Collection, course: Course) -> str:
     lines = [f"## {collection.title}", "", collection.intro, ""]
     numbered = collection.kind == "steps"
     for n, item in enumerate(collection.items, start=1):
-        lines += [render_item(item, n if numbered else None), ""]
+        lines += [render_item(item, n if numbered else None, course, collection.source), ""]
     if collection.source:
         lines.append(f"*Source: {course.sources[collection.source].citation}*")
     return "\n".join(lines).rstrip()
@@ -55,5 +59,5 @@ def render_show(target: str, course: Course) -> str:
         return render_collection(course.collections[target], course)
     item = course.item(target)
     if isinstance(item, Item):
-        return render_item(item)
+        return render_item(item, course=course)
     raise KeyError(f"cannot show {target!r} on its own; show its collection or table")
