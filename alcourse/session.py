@@ -55,9 +55,77 @@ class Session:
         exercise = self._exercise(exercise_id)
         return exercise.check(self.store.graded(exercise_id)).points
 
+    # ----- simulations: graded by replaying the path saved beside the notebook
+    def _simulation(self, sim_id: str):  # type: ignore[no-untyped-def]
+        for spec in self.module.simulations():
+            if spec.id == sim_id:
+                return spec
+        raise KeyError(f"module {self.module.id!r} has no simulation {sim_id!r}")
+
+    def _choices(self):  # type: ignore[no-untyped-def]
+        from alcourse.simulation.play import ChoiceStore
+
+        return ChoiceStore(self.store.path, self.module.id)
+
+    def _replay(self, sim_id: str):  # type: ignore[no-untyped-def]
+        from alcourse.simulation.play import replay
+        from alcourse.simulation.scenario import load_scenario
+
+        spec = self._simulation(sim_id)
+        scenario = load_scenario(spec.scenario)
+        return replay(scenario, spec.seed or None, self._choices().path_of(sim_id))
+
+    def simulation(self, sim_id: str) -> Any:
+        """Show a simulated programme to play; each choice is saved beside the notebook at once."""
+        from alcourse.widgets.simulator import SimulatorWidget
+
+        return SimulatorWidget(self._simulation(sim_id), self._choices())
+
+    def simulation_progress(self, sim_id: str, criterion_id: str | None = None) -> None:
+        """Say how far the simulation has been played and what this criterion measures."""
+        from alcourse.answers import AnswersError
+
+        spec = self._simulation(sim_id)
+        if criterion_id is not None:
+            print(f"Criterion: {spec.criterion(criterion_id).label}")
+        try:
+            game = self._replay(sim_id)
+        except AnswersError as exc:
+            print(f"Your saved choices cannot be read: {exc}")
+            return
+        played = len(game.result().meetings)
+        total = game.scenario.meetings
+        if game.finished:
+            print(f"\u2714 You have played all {total} meetings. Your trainer grades the path you "
+                  "finished with, by replaying your saved choices.")
+        else:
+            print(f"{played} of {total} meetings played ({len(game.path)} decisions). Go back to the "
+                  "simulation above to finish the programme.")
+
+    def simulation_score(self, sim_id: str, criterion_id: str) -> float:
+        """Points for one criterion, from replaying the saved choices: the value nbgrader records."""
+        from alcourse.answers import AnswersError
+        from alcourse.simulation.grading import score_criterion
+
+        criterion = self._simulation(sim_id).criterion(criterion_id)
+        try:
+            game = self._replay(sim_id)
+        except AnswersError:
+            return 0.0
+        return score_criterion(criterion.kind, criterion.points, criterion.bound, game.result()).points
+
     def unanswered(self) -> list[str]:
         """Plain-language list of what is still to do in this module."""
         todo = []
+        for spec in self.module.simulations():
+            try:
+                game = self._replay(spec.id)
+            except ValueError:
+                todo.append(f"'{spec.title}': your saved choices cannot be read; ask your trainer")
+                continue
+            if not game.finished:
+                todo.append(f"'{spec.title}': {len(game.result().meetings)} of {game.scenario.meetings} "
+                            "meetings played")
         for spec in self.module.exercise_specs():
             exercise = self.curriculum.exercise(spec.id)
             result = exercise.check(self.store.graded(spec.id))
@@ -91,6 +159,10 @@ class Session:
 def reflection_grade_id(reflection_id: str) -> str:
     """nbgrader allows letters, digits, '-' and '_' in grade ids."""
     return "reflection-" + reflection_id.replace(".", "-")
+
+
+def simulation_grade_id(sim_id: str, criterion_id: str) -> str:
+    return f"simcheck-{sim_id.replace('.', '-')}-{criterion_id}"
 
 
 def check_grade_id(exercise_id: str) -> str:

@@ -305,3 +305,38 @@ def debrief_html(debrief: Debrief, extra: list[str] | None = None) -> str:
     parts.append("<h4>What to try next</h4><ul>"
                  + "".join(f"<li>{html.escape(tip)}</li>" for tip in next_steps(debrief)) + "</ul></div>")
     return "\n".join(parts)
+
+
+POLICY_STYLES = {"hands-off": ("o", "-", OPEN), "directive": ("s", "--", ADVICE),
+                 "adaptive": ("^", ":", INK), "random": ("D", "-.", CLOSED)}
+
+
+def policy_comparison(frame: Any) -> list[Chart]:
+    """Charts comparing policies from a batch frame (see :func:`alcourse.simulation.batch.compare`):
+    the mean by meeting of advice share, dependence and airtime Gini, and actions completed."""
+    charts_made = []
+    runs = frame.groupby("policy")["run"].nunique().max()
+    for column, title, ylabel in (("advice_share", "Advice as a share of questions", "share of questions"),
+                                  ("dependence", "Members' dependence on the adviser", "dependence (0 to 1)"),
+                                  ("airtime_gini", "Airtime spread", "Gini (0 = equal)"),
+                                  ("actions_completed", "Actions done by the next meeting", "actions")):
+        means = frame.groupby(["policy", "meeting"])[column].mean().unstack(0)
+        fig = _figure()
+        ax = fig.subplots()
+        words = []
+        for policy_name in means.columns:
+            marker, style, colour = POLICY_STYLES.get(policy_name, ("x", "-", INK))
+            series = means[policy_name]
+            ax.plot(series.index, series.values, marker=marker, linestyle=style, color=colour,
+                    label=policy_name)
+            ax.annotate(policy_name, (series.index[-1], series.values[-1]), textcoords="offset points",
+                        xytext=(6, 0), va="center", fontsize=8)
+            words.append(f"{policy_name} from {series.values[0]:.2f} to {series.values[-1]:.2f}")
+        ax.set_xticks(list(means.index))
+        ax.set_xlabel("meeting")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        alt = f"Mean over {runs} runs, first to last meeting: " + "; ".join(words) + "."
+        charts_made.append(Chart(title, _render(fig), alt))
+    return charts_made

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from alcourse.curriculum.loader import Curriculum
-from alcourse.curriculum.model import Module
+from alcourse.curriculum.model import Module, SimulationSpec
 from alcourse.curriculum.render import render_collection, render_show
 
 FRONT_MATTER = """\
@@ -43,12 +43,33 @@ def module_page(module: Module, cur: Curriculum) -> str:
                       "from alcourse.widgets import preview", "",
                       f'preview("{block.exercise.id}")  # {data_tag(cur, block.exercise.id)}',
                       "```", ""]
+        elif block.simulation is not None:
+            parts += simulation_section(block.simulation)
         elif block.reflection is not None:
             ref = block.reflection
             parts += [f"## Written reflection ({ref.points} marks)", "", ref.prompt, "",
                       "*Write and submit this in the module notebook; your trainer marks it.*", ""]
     parts += ["## Summary", ""] + [f"- {s}" for s in module.summary]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def simulation_section(sim: SimulationSpec) -> list[str]:
+    """A simulation on a static page: the set, the members and the criteria (playing needs a kernel)."""
+    from alcourse.simulation.scenario import load_scenario
+
+    scenario = load_scenario(sim.scenario)
+    lines = [f"## Simulation: {sim.title}", "", scenario.briefing, "",
+             f"**The set** ({scenario.organisation.name}, {scenario.meetings} meetings, "
+             f"{scenario.weeks_apart} weeks apart):", "", "| Member | Role | Brings |", "|---|---|---|"]
+    for m in scenario.members:
+        lines.append(f"| {m.name} | {m.role} | {m.problem.title} |")
+    lines += ["", "```{admonition} Playing the simulation",
+              "The simulation needs a running notebook: open this module's notebook in JupyterLab "
+              "(or Voila) to play it, rewind and get the debrief.", "```", "",
+              "**Graded against these criteria:**", ""]
+    lines += [f"- {c.label} ({c.points:g} marks)" for c in sim.criteria]
+    lines += ["", "See {ref}`simulation-model` for how the simulated set behaves.", ""]
+    return lines
 
 
 def data_tag(cur: Curriculum, exercise_id: str) -> str:
@@ -107,5 +128,6 @@ def toc(cur: Curriculum) -> str:
              "  - caption: Modules", "    chapters:"]
     for module in sorted(cur.modules.values(), key=lambda m: m.number):
         lines.append(f"      - file: book/modules/{module.id}")
-    lines += ["  - caption: Reference", "    chapters:", "      - file: book/glossary"]
+    lines += ["  - caption: Reference", "    chapters:", "      - file: book/glossary",
+              "      - file: book/simulation-model"]
     return "\n".join(lines) + "\n"

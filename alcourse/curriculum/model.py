@@ -100,6 +100,55 @@ class Reflection:
 
 
 @dataclass(frozen=True)
+class SimCriterion:
+    """One stated criterion a played simulation is graded on (see alcourse.simulation.grading)."""
+
+    id: str
+    kind: Literal["advice-challenged", "airtime-spread", "handover-by", "specific-actions",
+                  "adviser-talk"]
+    label: str
+    points: float
+    bound: float = 0.0
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class SimulationSpec:
+    """A simulated programme the trainee plays, graded by replaying their saved choices."""
+
+    id: str
+    title: str
+    scenario: str
+    instructions: str
+    criteria: tuple[SimCriterion, ...]
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        check_id(self.id)
+        if not self.criteria:
+            raise ValueError("a simulation needs at least one graded criterion")
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            raise ValueError("criterion ids must be unique within a simulation")
+        from alcourse.simulation.scenario import ScenarioError, load_scenario
+
+        try:
+            load_scenario(self.scenario)
+        except ScenarioError as exc:
+            raise ValueError(f"scenario {self.scenario!r}: {exc}") from None
+
+    @property
+    def max_points(self) -> float:
+        return float(sum(c.points for c in self.criteria))
+
+    def criterion(self, criterion_id: str) -> SimCriterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(f"simulation {self.id!r} has no criterion {criterion_id!r}")
+
+
+@dataclass(frozen=True)
 class Block:
     """One step of a module; exactly one field is set."""
 
@@ -108,13 +157,14 @@ class Block:
     exercise: ExerciseSpec | None = None
     check: str = ""
     reflection: Reflection | None = None
+    simulation: SimulationSpec | None = None
 
     def __post_init__(self) -> None:
-        set_fields = [n for n in ("markdown", "show", "exercise", "check", "reflection")
+        set_fields = [n for n in ("markdown", "show", "exercise", "check", "reflection", "simulation")
                       if getattr(self, n)]
         if len(set_fields) != 1:
             raise ValueError(
-                "each block needs exactly one of markdown, show, exercise, check, reflection"
+                "each block needs exactly one of markdown, show, exercise, check, reflection, simulation"
                 f" (found {', '.join(set_fields) or 'none'})"
             )
 
@@ -148,6 +198,9 @@ class Module:
 
     def reflections(self) -> list[Reflection]:
         return [b.reflection for b in self.blocks if b.reflection is not None]
+
+    def simulations(self) -> list[SimulationSpec]:
+        return [b.simulation for b in self.blocks if b.simulation is not None]
 
     def checks(self) -> list[str]:
         return [b.check for b in self.blocks if b.check]

@@ -11,9 +11,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from alcourse.curriculum.loader import Curriculum
-from alcourse.curriculum.model import Module, Reflection
+from alcourse.curriculum.model import Module, Reflection, SimulationSpec
 from alcourse.curriculum.render import render_show
-from alcourse.session import check_grade_id, reflection_grade_id
+from alcourse.session import check_grade_id, reflection_grade_id, simulation_grade_id
 
 HOW_TO = """\
 **How to use this notebook.** You do not need to write any code.
@@ -59,6 +59,29 @@ def reflection_source(reflection: Reflection) -> str:
             "### END SOLUTION")
 
 
+def simulation_cells(sim: SimulationSpec) -> list[nbformat.NotebookNode]:
+    """The play cell, then one autograded cell per stated criterion.
+
+    Each test cell replays the saved choices and ends with the points as a number:
+    nbgrader records it as partial credit (a cell with no output would get full marks).
+    """
+    slug = sim.id.replace(".", "-")
+    criteria = "\n".join(f"- {c.label} ({c.points:g} marks)" for c in sim.criteria)
+    cells = [_md(f"## Simulation: {sim.title}\n\nRun the next cell to start (or carry on). "
+                 f"Your trainer grades the path you finish with against these criteria:\n\n{criteria}"),
+             _code(f'course.simulation("{sim.id}")', f"simulation-{slug}"),
+             _md("**Check your simulation.** Run the cells below to see how far you have played. "
+                 "Your trainer's grading replays your saved choices in the same cells.")]
+    for c in sim.criteria:
+        cells.append(_code(
+            f'course.simulation_progress("{sim.id}", "{c.id}")\n'
+            "### BEGIN HIDDEN TESTS\n"
+            f'course.simulation_score("{sim.id}", "{c.id}")\n'
+            "### END HIDDEN TESTS",
+            simulation_grade_id(sim.id, c.id), grade=True, points=float(c.points)))
+    return cells
+
+
 def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
     """The nbgrader source notebook for ``module``."""
     cells = [
@@ -91,6 +114,8 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
                 "### END HIDDEN TESTS",
                 check_grade_id(exercise.id), grade=True, points=exercise.max_points,
             ))
+        elif block.simulation is not None:
+            cells += simulation_cells(block.simulation)
         elif block.reflection is not None:
             ref = block.reflection
             cells.append(_md(f"## Written reflection ({ref.points} marks)\n\n{ref.prompt}\n\n"
