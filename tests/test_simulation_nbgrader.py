@@ -1,0 +1,81 @@
+"""nbgrader grades module 9 by replaying the saved simulation choices: full, blank and partial."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from alcourse.answers import AnswerStore
+from alcourse.grading import CourseFolder
+from alcourse.session import reflection_grade_id, simulation_grade_id
+from alcourse.simulation import load_scenario, policy, run
+from alcourse.simulation.play import ChoiceStore
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+MODULE = "m09-simulated-set"
+SIM = "m09.sim"
+
+
+def _save(folder, name):
+    scenario = load_scenario("primary-care-practice-managers")
+    path = [d.intervention for d in run(scenario, policy(name)).decisions]
+    store = ChoiceStore(AnswerStore.beside(MODULE, folder).path, MODULE)
+    store.save_path(SIM, scenario.id, scenario.seed, path)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, curriculum):
+    tmp = tmp_path_factory.mktemp("m09")
+    source = tmp / "notebooks"
+    shutil.copytree(ROOT / "notebooks" / MODULE, source / MODULE)
+    _save(source / MODULE, "adaptive")  # a trainer's trial run: must neither leak nor overwrite
+    folder = CourseFolder.init(tmp / "course", source=source)
+    folder.generate([MODULE])
+    release = folder.root / "release" / MODULE
+    for student, policy_name in (("full", "adaptive"), ("blank", None), ("partial", "hands-off")):
+        target = folder.root / "submitted" / student / MODULE
+        target.mkdir(parents=True)
+        shutil.copy(release / f"{MODULE}.ipynb", target)
+        if policy_name:
+            _save(target, policy_name)
+    folder.nbgrader("autograde", MODULE, "--force")
+    with Gradebook(f"sqlite:///{folder.root / 'gradebook.db'}") as gb:
+        grades = {s: {g.name: (g.score, g.max_score, g.needs_manual_grade)
+                      for g in gb.find_submission_notebook(MODULE, MODULE, s).grades}
+                  for s in ("full", "blank", "partial")}
+    return folder, grades
+
+
+def test_release_has_no_secrets_and_no_choices_file(graded, curriculum):
+    folder, _ = graded
+    release = folder.root / "release" / MODULE
+    assert {p.name for p in release.iterdir()} == {f"{MODULE}.ipynb"}
+    text = (release / f"{MODULE}.ipynb").read_text()
+    module = curriculum.module(MODULE)
+    for secret in ("BEGIN SOLUTION", "HIDDEN TESTS", "simulation_score", "Mark scheme", "Model answer"):
+        assert secret not in text, secret
+    for line in module.reflections()[0].mark_scheme:
+        assert line[:50] not in text
+
+
+def test_model_choices_full_marks_blank_zero_hands_off_partial(graded, curriculum):
+    folder, grades = graded
+    spec = curriculum.module(MODULE).simulations()[0]
+    for c in spec.criteria:
+        gid = simulation_grade_id(SIM, c.id)
+        assert grades["full"][gid][:2] == (c.points, c.points), gid
+        assert grades["blank"][gid][:2] == (0.0, c.points), gid
+    partial = sum(grades["partial"][simulation_grade_id(SIM, c.id)][0] for c in spec.criteria)
+    assert 0 < partial < spec.max_points
+    assert grades["partial"][simulation_grade_id(SIM, "handover")][0] == 0.0
+    ref = reflection_grade_id("m09.reflection.debrief")
+    assert grades["blank"][ref][:2] == (0, 6), "an untouched written debrief scores 0"
+    for student in ("blank", "full"):
+        nb = nbformat.read(folder.root / "autograded" / student / MODULE / f"{MODULE}.ipynb", 4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"]
+        assert not [o for o in outputs if o.get("name") == "stderr"]
