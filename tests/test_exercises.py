@@ -28,6 +28,7 @@ def test_there_are_exercises(curriculum):
     "m05.order-phases", "m05.which-part", "m05.which-ground-rule", "m05.set-design",
     "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning",
     "m07.name-the-category", "m07.handle-in-the-room", "m07.which-mode", "m07.handle-over-time",
+    "m08.which-aim", "m08.spot-intentions", "m08.programme-decisions", "m08.evaluation-levels",
 ])
 def test_right_wrong_and_partial(curriculum, exercise_id):
     ex = curriculum.exercise(exercise_id)
