@@ -558,7 +558,7 @@ class Simulation:
         for m in self.members:
             m.weight = 1.0
         self.phase = "account"
-        self._say(pres.id, "account", self._seconds(p.seconds_account))
+        self._say(pres.id, "account", self._seconds(p.seconds_account), text_key="account-open")
         if pres.kind == "puzzle":
             yield from self._event("puzzle-as-problem", pres)
         elif pres.kind == "solution":

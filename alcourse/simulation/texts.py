@@ -26,12 +26,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "I meant to {action}, but it slipped.",
     ),
     "bid": (
-        "I'd like some time on {problem}, if there's room.",
-        "Mine can wait, but {problem} is getting urgent.",
-        "I have something small: {problem}.",
+        "I'd like some time today, if there's room. Mine is this: {problem}",
+        "Mine can wait, but it is getting urgent: {problem}",
+        "Something small from me: {problem}",
     ),
+    "account-open": ("Let me set the scene. {problem}",),
     "account": (
-        "Let me set the scene: {problem}.",
+        "The short version: it keeps happening, and I'm the one who gets asked about it.",
         "What worries me most is who loses if this goes wrong.",
         "I've tried a couple of things already and they haven't stuck.",
         "There's a lot of history here, going back years, and several teams involved...",
@@ -76,7 +77,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Funny, I had something very similar. Let me tell you what we did...",
     ),
     "summary": (
-        "So where I've got to is that {problem} is partly about me, not just them.",
+        "So where I've got to is that this is partly about me, not just them.",
         "What I'm taking away: I need to find out who really owns this.",
     ),
     "action": (

@@ -25,7 +25,7 @@ def line_text(result: Result, row: tuple[Any, ...]) -> str:
     who = presenter or speaker
     if who in names:
         spec = scenario.member(who)
-        problem = spec.problem.title[:1].lower() + spec.problem.title[1:]
+        problem = spec.problem.title
         actions = spec.problem.actions or ("talk to the people involved",)
         action = actions[index % len(actions)]
         action = action[:1].lower() + action[1:]

@@ -123,6 +123,8 @@ class SimulatorWidget(widgets.VBox):
                           self.feedback, self.decision_box,
                           widgets.HBox([self.rewind_to, self.rewind_button]), self.debrief],
                          layout=widgets.Layout(width="100%"))
+        for button in (self.next_button, self.skip_button, self.choose_button, self.rewind_button):
+            button.layout.width = "auto"
         self.add_class("alcourse-simulator")
         self._refresh()
 
@@ -226,7 +228,7 @@ class SimulatorWidget(widgets.VBox):
         self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path)
         self.last = record
         self.feedback.value = outcome_html(record, self.names.get(pending.member, ""))
-        self.revealed = 0
+        self.revealed = min(2, len(self._segment()))  # your own move and the first reaction to it
         self._refresh()
 
     def rewind(self, index: int | None) -> None:

@@ -1,0 +1,80 @@
+"""A trainee in JupyterLab plays one decision of the simulated set with the keyboard, then rewinds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, jupyter_lab, open_notebook, require_chromium, run_all
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+MODULE = "m09-simulated-set"
+
+
+def _saved(path):
+    if not path.exists():
+        return None
+    return json.loads(path.read_text()).get("simulations", {}).get("m09.sim")
+
+
+def _wait_for(check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the saved choices")
+
+
+def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
+    require_chromium()
+    workspace = tmp_path / "workspace"
+    (workspace / MODULE).mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb", workspace / MODULE)
+    answers = workspace / MODULE / f"{MODULE}.answers.json"
+    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
+        run_all(page)
+        sim = page.locator(".alcourse-simulator").first
+        sim.wait_for(timeout=60_000)
+        # turn by turn first, then straight to the decision, all from the keyboard
+        sim.locator("button.alcourse-next-turn").focus()
+        page.keyboard.press("Enter")
+        sim.locator(".alcourse-turns li").first.wait_for(timeout=20_000)
+        sim.locator("button.alcourse-skip").focus()
+        page.keyboard.press("Enter")
+        cue = sim.locator(".alcourse-cue")
+        cue.wait_for(timeout=20_000)
+        assert "Cue:" in cue.inner_text()
+        radio = sim.locator(".alcourse-move label", has_text="Catalytic").locator("input[type=radio]")
+        radio.focus()
+        page.keyboard.press("Space")
+        sim.locator("button.alcourse-choose").focus()
+        page.keyboard.press("Enter")
+        feedback = sim.locator(".alcourse-sim-feedback")
+        feedback.wait_for(timeout=20_000)
+        text = feedback.inner_text()
+        assert any(word in text for word in ("It worked.", "It did not land", "The set handled it"))
+        saved = _wait_for(lambda: _saved(answers))
+        assert saved["path"][0][0] == "catalytic" and len(saved["path"]) == 1
+        sim.screenshot(path=str(tmp_path / "played.png"))
+
+        # rewind to the first decision and try another path
+        sim.locator(".alcourse-rewind-to select").select_option(index=0)
+        sim.locator("button.alcourse-rewind").focus()
+        page.keyboard.press("Enter")
+        sim.locator(".alcourse-sim-feedback", has_text="Rewound").wait_for(timeout=20_000)
+        saved = _wait_for(lambda: (s := _saved(answers)) and s["rewinds"] == 1 and s)
+        assert saved["path"] == []
+        sim.locator(".alcourse-cue").wait_for(state="visible", timeout=20_000)  # back at decision 1
+        expect(sim.locator("button.alcourse-choose")).to_be_enabled(timeout=20_000)
+        sim.screenshot(path=str(tmp_path / "rewound.png"))
+        browser.close()
