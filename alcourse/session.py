@@ -96,11 +96,11 @@ class Session:
         played = len(game.result().meetings)
         total = game.scenario.meetings
         if game.finished:
-            print(f"\u2714 You have played all {total} meetings. Your trainer grades the path you "
-                  "finished with, by replaying your saved choices.")
+            print(f"\u2714 You have played all {total} meetings and answered {len(game.path)} decision "
+                  "points. Your trainer grades the path you finished with, by replaying your saved choices.")
         else:
-            print(f"{played} of {total} meetings played ({len(game.path)} decisions). Go back to the "
-                  "simulation above to finish the programme.")
+            print(f"{played} of {total} meetings played; {len(game.path)} decision points answered so "
+                  "far. Go back to the simulation above to finish the programme.")
 
     def simulation_score(self, sim_id: str, criterion_id: str) -> float:
         """Points for one criterion, from replaying the saved choices: the value nbgrader records."""
