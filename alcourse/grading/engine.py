@@ -28,6 +28,8 @@ from alcourse.grading.sandbox import Limits, check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
 from alcourse.grading.worker import WorkerConfig
 
+PIPELINE = 2
+
 
 @dataclass(frozen=True)
 class GradeOptions:
@@ -79,15 +81,15 @@ class _Worker:
     def __init__(self, config: WorkerConfig, log: IO[str]) -> None:
         env = dict(os.environ)
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "alcourse.grading.worker", config.to_json()],
+        cmd = [sys.executable, "-P", "-m", "alcourse.grading.worker", config.to_json()]
+        self.proc = subprocess.Popen(cmd,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                                      text=True, bufsize=1, env=env)
-        self.task: str | None = None
-        self.ready = False
+        self.tasks: list[str] = []  # sent and not yet answered, the first being graded
 
     def send(self, student: str) -> None:
         assert self.proc.stdin is not None
-        self.task = student
+        self.tasks.append(student)
         self.proc.stdin.write(json.dumps({"student": student}) + "\n")
         self.proc.stdin.flush()
 
@@ -141,9 +143,10 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
         selector.unregister(worker.proc.stdout)
         workers.remove(worker)
         worker.stop()
-        if worker.task is not None:
-            record(Outcome(worker.task, module_id, FAILED, (why,),
+        if worker.tasks:
+            record(Outcome(worker.tasks[0], module_id, FAILED, (why,),
                            graded_at=datetime.now(UTC).isoformat(timespec="seconds")))
+            pending[:0] = worker.tasks[1:]  # queued behind it: give them to another worker
         if pending and restarts < 3 * options.jobs:
             restarts += 1
             start_worker()
@@ -164,12 +167,14 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                     raise CourseError(f"a grading worker could not start: {message['message']} "
                                       f"(details in {log.name})")
                 if message["op"] == "outcome":
-                    record(Outcome.from_json(message["outcome"]))
-                    worker.task = None
-                worker.ready = True
-                if pending and worker.task is None:
+                    outcome = Outcome.from_json(message["outcome"])
+                    record(outcome)
+                    if outcome.student in worker.tasks:
+                        worker.tasks.remove(outcome.student)
+                # one submission in hand and one queued, so the worker can start its kernel early
+                while pending and len(worker.tasks) < PIPELINE:
                     worker.send(pending.pop(0))
-                elif not pending and worker.task is None:
+                if not worker.tasks:
                     selector.unregister(worker.proc.stdout)  # type: ignore[arg-type]
                     workers.remove(worker)
                     worker.stop()

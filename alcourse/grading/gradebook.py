@@ -60,11 +60,26 @@ def serialise_gradebook(lock: CourseLock) -> None:
 
     Meant for grading worker processes; nbgrader opens a session in the
     constructor and ends it in ``close()`` (also called by ``__exit__``).
+    It also keeps one SQLAlchemy engine per database in the process: nbgrader
+    makes a new engine for every one of its ~11 sessions per submission, and
+    SQLAlchemy caches compiled queries per engine. ``close()`` still disposes
+    of the engine's connections, so no connection outlives a session.
     """
+    import nbgrader.api
     from nbgrader.api import Gradebook
 
     if getattr(Gradebook, "_alcourse_lock", None) is lock:
         return
+    engines: dict[str, Any] = {}
+    original_create_engine = nbgrader.api.create_engine
+
+    def create_engine(url: Any, *args: Any, **kwargs: Any) -> Any:
+        key = repr((str(url), args, sorted(kwargs.items())))
+        if key not in engines:
+            engines[key] = original_create_engine(url, *args, **kwargs)
+        return engines[key]
+
+    nbgrader.api.create_engine = create_engine
     original_init = Gradebook.__init__
     original_close = Gradebook.close
 

@@ -17,6 +17,9 @@ and ``Autograde.autograde_preprocessors``; see :mod:`alcourse.grading.worker`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import json
 import shutil
 import threading
@@ -133,6 +136,51 @@ class Incident:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+def kernel_inputs(folder: Path, exclude: list[str] | None = None) -> dict[str, Path]:
+    """Relative path -> file for what a kernel may read from ``folder`` (never notebooks)."""
+    from nbgrader.utils import find_all_files
+
+    if not folder.is_dir():
+        return {}
+    files = find_all_files(str(folder), [*(exclude or []), "*.ipynb"])
+    return {str(Path(f).relative_to(folder)): Path(f) for f in files if not Path(f).is_symlink()}
+
+
+def _digest(files: dict[str, Path]) -> dict[str, bytes]:
+    return {rel: hashlib.sha256(path.read_bytes()).digest() for rel, path in files.items()}
+
+
+def _fill_scratch(scratch: Path, inputs: dict[str, Path], notebook: Path | None) -> None:
+    for rel, path in inputs.items():
+        target = scratch / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    if notebook is not None and notebook.is_file():
+        shutil.copy(notebook, scratch / notebook.name)
+
+
+@dataclass
+class Prestarted:
+    """A kernel booted ahead of need for one submission, with the inputs it was given."""
+
+    digests: dict[str, bytes]
+    km: SandboxKernelManager
+    scratch: Path
+    task: asyncio.Task[Any]
+
+
+async def _boot(km: SandboxKernelManager, timeout: float) -> Any:
+    await km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+    except BaseException:
+        kc.stop_channels()
+        raise
+    return kc
+
+
 @dataclass
 class GradingContext:
     """What a worker shares with the Execute preprocessors nbgrader creates for it."""
@@ -140,10 +188,73 @@ class GradingContext:
     factory: KernelFactory
     submission_seconds: float = 300.0
     max_output_bytes: int = 100_000
+    startup_timeout: float = 60.0
     journal: dict[str, list[Incident]] = field(default_factory=dict)
+    prestarted: dict[str, Prestarted] = field(default_factory=dict)
 
     def note(self, student: str, incident: Incident) -> None:
         self.journal.setdefault(student, []).append(incident)
+
+    def prestart(self, student: str, inputs: dict[str, Path], notebook: Path | None) -> None:
+        """Boot a kernel for a submission that comes next, while the current one runs.
+
+        The kernel starts on this thread's event loop, so it makes progress whenever
+        nbclient waits for the current notebook; :meth:`claim` checks that it was
+        given exactly the files nbgrader then prepares, and otherwise throws it away.
+        """
+        from jupyter_core.utils import ensure_event_loop
+
+        self.discard(student)
+        scratch = self.factory.new_scratch(student)
+        _fill_scratch(scratch, inputs, notebook)
+        self.factory.hand_over(scratch)
+        km = SandboxKernelManager(self.factory, scratch, kernel_name="python3")
+        task = ensure_event_loop().create_task(_boot(km, self.startup_timeout))
+        self.prestarted[student] = Prestarted(_digest(inputs), km, scratch, task)
+
+    def claim(self, student: str, inputs: dict[str, Path]) -> tuple[SandboxKernelManager, Any, Path] | None:
+        """The prestarted kernel and its client for this submission, if it fits; else None."""
+        from jupyter_core.utils import ensure_event_loop
+
+        ready = self.prestarted.pop(student, None)
+        if ready is None:
+            return None
+        if _digest(inputs) != ready.digests:
+            self._drop(ready)
+            return None
+        try:
+            kc = ensure_event_loop().run_until_complete(ready.task)
+        except Exception:
+            self._drop(ready)
+            return None
+        return ready.km, kc, ready.scratch
+
+    def discard(self, student: str) -> None:
+        ready = self.prestarted.pop(student, None)
+        if ready is not None:
+            self._drop(ready)
+
+    def discard_all(self) -> None:
+        for student in list(self.prestarted):
+            self.discard(student)
+
+    def _drop(self, ready: Prestarted) -> None:
+        from jupyter_core.utils import ensure_event_loop
+
+        loop = ensure_event_loop()
+
+        async def stop() -> None:
+            if not ready.task.done():
+                ready.task.cancel()
+            with contextlib.suppress(BaseException):
+                kc = await ready.task
+                kc.stop_channels()
+            with contextlib.suppress(Exception):
+                if ready.km.has_kernel:
+                    await ready.km.shutdown_kernel(now=True)
+
+        loop.run_until_complete(stop())
+        shutil.rmtree(ready.scratch, ignore_errors=True)
 
 
 def _size(content: dict[str, Any]) -> int:
@@ -208,28 +319,26 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         ctx = self.context
         assert ctx is not None
         info = self.resources["nbgrader"]
-        scratch = ctx.factory.new_scratch(info["student"])
-        workdir = Path(self.resources.get("metadata", {}).get("path") or ".")
         # what the kernel may read: the files nbgrader put beside the notebook (never the
         # autograded notebook itself, which holds the hidden tests) and the trainee's own notebook
-        for item in workdir.iterdir():
-            if item.suffix == ".ipynb" or item.name.startswith("."):
-                continue
-            if item.is_dir():
-                shutil.copytree(item, scratch / item.name, symlinks=False)
-            elif item.is_file():
-                shutil.copy(item, scratch / item.name)
-        coursedir = _coursedir(self)
-        if coursedir is not None:
-            submitted = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
-                                                   info["assignment"]))
-            original = submitted / f"{info['notebook']}.ipynb"
-            if original.is_file():
-                shutil.copy(original, scratch / original.name)
-        ctx.factory.hand_over(scratch)
+        inputs = kernel_inputs(Path(self.resources.get("metadata", {}).get("path") or "."))
         kernel_name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         self.kernel_name = kernel_name
-        km = SandboxKernelManager(ctx.factory, scratch, kernel_name=kernel_name, config=self.config)
+        claimed = ctx.claim(info["student"], inputs) if kernel_name == "python3" else None
+        if claimed is not None:
+            km, kc, scratch = claimed
+            kc.allow_stdin = False
+            self.kc = kc
+        else:
+            scratch = ctx.factory.new_scratch(info["student"])
+            coursedir = _coursedir(self)
+            notebook = None
+            if coursedir is not None:
+                notebook = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
+                                                      info["assignment"])) / f"{info['notebook']}.ipynb"
+            _fill_scratch(scratch, inputs, notebook)
+            ctx.factory.hand_over(scratch)
+            km = SandboxKernelManager(ctx.factory, scratch, kernel_name=kernel_name, config=self.config)
         self.km = km
         self._sandbox_km = km
         self._scratch = scratch

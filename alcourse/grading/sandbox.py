@@ -32,7 +32,10 @@ from alcourse.errors import UserError
 
 STAGE_DIR = "/run/alcourse-stage"
 # imported once by the fork-server so that each kernel only pays for its own cells
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython",
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+           "ipykernel.comm", "debugpy.server.api", "pydevd", "IPython", "IPython.core.completer", "pdb",
+           "pydoc", "comm", "IPython.core.completerlib", "IPython.core.oinspect", "IPython.core.debugger",
+           "IPython.extensions.storemagic", "faulthandler", "runpy", "tornado.platform.asyncio",
            "ipywidgets", "alcourse.session", "alcourse.widgets", "alcourse.curriculum")
 KERNEL_ARGS = ("--HistoryManager.hist_file=:memory:", "--HistoryManager.enabled=False")
 
@@ -104,7 +107,7 @@ def _read_only_paths() -> list[Path]:
     import alcourse
 
     candidates = [Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).parent,
-                  Path(alcourse.__file__).parent]
+                  *(Path(p) for p in alcourse.__path__)]
     candidates += [Path(p) for p in sys.path if "site-packages" in p or "dist-packages" in p]
     resolved = sorted({p.resolve() for p in candidates if p.exists()})
     kept: list[Path] = []
@@ -201,7 +204,7 @@ class KernelFactory:
     """
 
     def __init__(self, isolation: Isolation, scratch_parent: Path | None = None,
-                 preload: tuple[str, ...] = PRELOAD) -> None:
+                 preload: tuple[str, ...] = PRELOAD, share_content: bool = True) -> None:
         self.isolation = isolation
         self.uid, self.gid = isolation.ids() if isolation.enabled else (os.getuid(), os.getgid())
         # short: Unix socket paths (scratch/k-N) must stay under 108 bytes
@@ -216,6 +219,7 @@ class KernelFactory:
             "isolate": isolation.enabled, "uid": self.uid, "gid": self.gid,
             "scratch_root": str(self.scratch_root), "stage_dir": STAGE_DIR,
             "limits": isolation.limits.as_dict(), "preload": list(preload),
+            "share_content": share_content,
             "kernel_args": list(KERNEL_ARGS), "env": self._kernel_env(),
         }
         cmd = [sys.executable, "-P", "-m", "alcourse.grading.zygote", json.dumps(cfg)]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -92,6 +94,9 @@ class GradingWorker:
         extra.SandboxedExecute.timeout = cfg.cell_timeout
         extra.SandboxedExecute.shutdown_kernel = "immediate"
         extra.SandboxedExecute.interrupt_on_timeout = True
+        # every widget's state would be copied into the autograded notebook (about 300 kB per
+        # submission here); scores never depend on it and offline feedback cannot render it
+        extra.SandboxedExecute.store_widget_state = False
         config.merge(extra)
         self.config = config
         self.api = NbGraderAPI(config=config)
@@ -161,6 +166,7 @@ class GradingWorker:
         folder = self.root / "submitted" / student / self.cfg.module
         why = self._precheck(folder)
         if why:
+            self.context.discard(student)
             return self._failed(student, why, started)
         self.context.journal.pop(student, None)
         result = self.api.autograde(self.cfg.module, student, force=True, create=True)
@@ -198,6 +204,31 @@ class GradingWorker:
                        found.review_reasons, grades.score, grades.max_score,
                        round(time.monotonic() - started, 3), _now())
 
+    def prefetch(self, student: str) -> None:
+        """Start the kernel for a submission that is next in line (see GradingContext.prestart)."""
+        try:
+            folder = self.root / "submitted" / student / self.cfg.module
+            names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+            notebook = folder / f"{self.cfg.notebook}.ipynb"
+            if check_submission_files(self.cfg.notebook, names) or not notebook.is_file() or \
+                    check_notebook_text(notebook.name, notebook.read_bytes()):
+                return
+            self.context.prestart(student, self._predicted_inputs(folder), notebook)
+        except Exception:  # a prestart is only an optimisation; grading starts a kernel anyway
+            traceback.print_exc(file=sys.stderr)
+
+    def _predicted_inputs(self, folder: Path) -> dict[str, Path]:
+        """What nbgrader will put beside the notebook: the submission's files, then the source's."""
+        from alcourse.grading.preprocessors import kernel_inputs
+
+        ignore = list(self.coursedir.ignore)
+        inputs = kernel_inputs(folder, ignore)
+        source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.cfg.module))
+        excluded = set(self.config.Autograde.get("exclude_overwriting", {}).get(self.cfg.module, []))
+        inputs.update({rel: path for rel, path in kernel_inputs(source, ignore).items()
+                       if rel not in excluded})
+        return inputs
+
     def safe_grade(self, student: str) -> Outcome:
         """Grade, turning any failure of the machinery into this submission's failure."""
         started = time.monotonic()
@@ -217,6 +248,7 @@ class GradingWorker:
         self.context.factory = self.factory
 
     def close(self) -> None:
+        self.context.discard_all()
         self.factory.close()
 
 
@@ -241,12 +273,23 @@ def main() -> None:
     except Exception as exc:
         protocol.write(json.dumps({"op": "error", "message": f"{type(exc).__name__}: {exc}"}) + "\n")
         raise
-    protocol.write(json.dumps({"op": "ready", "pid": os.getpid()}) + "\n")
-    try:
+    tasks: queue.Queue[str | None] = queue.Queue()
+
+    def read_tasks() -> None:
         for line in sys.stdin:
-            if not line.strip():
-                continue
-            student = json.loads(line)["student"]
+            if line.strip():
+                tasks.put(json.loads(line)["student"])
+        tasks.put(None)
+
+    threading.Thread(target=read_tasks, daemon=True).start()
+    protocol.write(json.dumps({"op": "ready", "pid": os.getpid()}) + "\n")
+    prefetched: set[str] = set()
+    try:
+        while (student := tasks.get()) is not None:
+            upcoming = tasks.queue[0] if tasks.qsize() else None  # the coordinator sends one ahead
+            if upcoming and upcoming not in prefetched:
+                worker.prefetch(upcoming)
+                prefetched.add(upcoming)
             outcome = worker.safe_grade(student)
             protocol.write(json.dumps({"op": "outcome", "outcome": outcome.to_json()}) + "\n")
     finally:

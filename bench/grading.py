@@ -1,0 +1,146 @@
+"""Benchmark: `alcourse grade --jobs 2` against plain sequential `nbgrader autograde`.
+
+Builds a course folder with a synthetic cohort (seeded), copies it, grades one
+copy with `nbgrader autograde MODULE --force` (nbgrader's own command, one
+process, one submission after another, no sandbox) and the other with
+`alcourse grade DIR MODULE --jobs 2` (sandboxed), in the same run. Checks
+that every autograded cell has the same score in both gradebooks (and the
+score the checkers predict), then prints both times and the ratio.
+
+    .venv/bin/python bench/grading.py                 # 60 submissions of m03
+    .venv/bin/python bench/grading.py --size 20 --repeat 2
+
+Other agents share this machine's 2 cores: the load average is printed with
+the figures, and --repeat alternates the two runs and reports medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from alcourse.curriculum import load_curriculum  # noqa: E402
+from alcourse.grading import CourseFolder  # noqa: E402
+from alcourse.grading.synthetic import make_cohort  # noqa: E402
+from alcourse.session import check_grade_id  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def copy_course(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    config = dest / "nbgrader_config.py"
+    config.write_text(config.read_text().replace(str(src), str(dest)))
+    return dest
+
+
+def reset(course: Path) -> None:
+    """Back to 'submitted, never graded': no autograded files, no submissions in the gradebook."""
+    shutil.rmtree(course / "autograded", ignore_errors=True)
+    (course / "autograded").mkdir()
+    shutil.rmtree(course / ".alcourse", ignore_errors=True)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in list(gb.students):
+            gb.remove_student(student.id)
+
+
+def scores(course: Path, module: str) -> dict[tuple[str, str], float | None]:
+    from nbgrader.api import Gradebook
+
+    found = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for submission in gb.assignment_submissions(module):
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    if grade.cell_type == "code":
+                        found[(submission.student_id, grade.name)] = grade.auto_score
+    return found
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=60, help="submissions in the cohort (default 60)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--module", default="m03-traditional-vs-action-learning")
+    parser.add_argument("--repeat", type=int, default=1, help="alternate the runs N times; report medians")
+    parser.add_argument("--no-isolation", action="store_true", help="grade without the sandbox")
+    parser.add_argument("--keep", action="store_true", help="keep the course folders and print where")
+    args = parser.parse_args()
+
+    cur = load_curriculum()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    base = CourseFolder.init(tmp / "nbgrader")
+    print(f"building a cohort of {args.size} for {args.module} in {tmp} …", flush=True)
+    base.generate([args.module])
+    expected = make_cohort(base.root, args.module, args.size, cur, seed=2026)
+    ours = copy_course(base.root, tmp / "alcourse-grade")
+
+    baseline_times, alcourse_times = [], []
+    grade_cmd = [str(BIN / "alcourse"), "grade", str(ours), args.module, "--jobs", str(args.jobs)]
+    if args.no_isolation:
+        grade_cmd.append("--no-isolation")
+    load_before = os.getloadavg()
+    for _ in range(args.repeat):
+        reset(base.root)
+        reset(ours)
+        baseline_times.append(timed([str(BIN / "nbgrader"), "autograde", args.module, "--force"],
+                                    base.root))
+        alcourse_times.append(timed(grade_cmd, tmp))
+    load_after = os.getloadavg()
+
+    theirs, mine = scores(base.root, args.module), scores(ours, args.module)
+    predicted = {(student, check_grade_id(ex)): points for student, by_ex in expected.items()
+                 for ex, points in by_ex.items()}
+    if len(mine) != len(predicted) or theirs != mine:
+        diff = sorted(k for k in set(theirs) | set(mine) if theirs.get(k) != mine.get(k))
+        print(f"SCORES DIFFER for {len(diff)} cells, e.g. {diff[:5]}")
+        return 1
+    wrong = sorted(k for k, v in predicted.items() if mine.get(k) != v)
+    if wrong:
+        print(f"SCORES DIFFER from the checkers' for {len(wrong)} cells, e.g. {wrong[:5]}")
+        return 1
+
+    b, a = statistics.median(baseline_times), statistics.median(alcourse_times)
+    print(f"cohort: {args.size} submissions of {args.module}; {len(mine)} autograded cells, "
+          "identical scores in both gradebooks (and as the checkers predict)")
+    print(f"nbgrader autograde (sequential, no sandbox): {b:7.1f} s  ({b / args.size:.2f} s/submission)"
+          f"  runs: {', '.join(f'{t:.1f}' for t in baseline_times)}")
+    mode = "no sandbox" if args.no_isolation else "sandboxed"
+    print(f"alcourse grade --jobs {args.jobs} ({mode}):        {a:7.1f} s  ({a / args.size:.2f} s/submission)"
+          f"  runs: {', '.join(f'{t:.1f}' for t in alcourse_times)}")
+    print(f"ratio: {b / a:.2f}x faster   (load average before {load_before[0]:.2f}, "
+          f"after {load_after[0]:.2f}; {os.cpu_count()} cores)")
+    if args.keep:
+        print(f"kept: {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
