@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -78,3 +79,53 @@ def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
         expect(sim.locator("button.alcourse-choose")).to_be_enabled(timeout=20_000)
         sim.screenshot(path=str(tmp_path / "rewound.png"))
         browser.close()
+
+
+def test_the_simulation_plays_in_voila(tmp_path):
+    """Voila shows only outputs: the widget must still play and save choices there."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.browser import free_port
+
+    require_chromium()
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    shutil.copy(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb", workspace)
+    answers = workspace / f"{MODULE}.answers.json"
+    port = free_port()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    with (tmp_path / "voila.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+                                 "--Voila.ip=127.0.0.1", f"--ServerApp.root_dir={workspace}",
+                                 str(workspace / f"{MODULE}.ipynb")],
+                                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workspace)
+        try:
+            _wait_for(lambda: _up(urllib.request, port), timeout=60)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1200, "height": 1000})
+                page.goto(f"http://127.0.0.1:{port}/", timeout=90_000)
+                sim = page.locator(".alcourse-simulator").first
+                sim.wait_for(timeout=90_000)
+                sim.locator("button.alcourse-skip").click()
+                sim.locator(".alcourse-cue").wait_for(timeout=20_000)
+                sim.locator(".alcourse-move label", has_text="Supportive").locator("input").check()
+                sim.locator("button.alcourse-choose").click()
+                sim.locator(".alcourse-sim-feedback").wait_for(timeout=20_000)
+                saved = _wait_for(lambda: _saved(answers))
+                assert saved["path"][0][0] == "supportive"
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
+def _up(request, port):
+    try:
+        request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+        return True
+    except OSError:
+        return False
