@@ -39,7 +39,7 @@ def test_course_init_then_errors_for_missing_folder_and_unknown_module(tmp_path)
 
     unknown = run("release", str(tmp_path / "c"), "m99-nothing")
     assert unknown.returncode == 2
-    assert "no module 'm99-nothing'; known modules: m03-" in unknown.stderr
+    assert "no module 'm99-nothing'; known modules: m01-" in unknown.stderr
 
 
 def test_course_init_refuses_a_folder_that_is_not_a_course(tmp_path):

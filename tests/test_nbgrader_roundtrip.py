@@ -111,3 +111,33 @@ def test_full_blank_and_widget_answers_grade_correctly(cohort, curriculum):
                        module.answers_file).read_text())
     assert kept["exercises"]["m03.sort-statements"] == json.loads(
         (full / module.answers_file).read_text())["exercises"]["m03.sort-statements"]
+
+
+def _exercise_modules():
+    from alcourse.curriculum import load_curriculum
+
+    # module 9 is graded by replaying simulations: tests/test_simulation_nbgrader.py
+    return sorted(m.id for m in load_curriculum().modules.values() if not m.simulations())
+
+
+@pytest.mark.parametrize("module_id", _exercise_modules())
+def test_every_module_full_marks_with_model_answers_and_zero_when_blank(cohort, curriculum, module_id):
+    module = curriculum.module(module_id)
+    exercises = curriculum.module_exercises(module_id)
+    assert len(exercises) >= 2 and module.reflections(), "every module has two exercises and a reflection"
+    full = _submit(cohort, f"model-{module_id}", module_id)
+    for ex in exercises:
+        AnswerStore.beside(module_id, full).write_all(ex.id, ex.model_answers())
+    _submit(cohort, f"blank-{module_id}", module_id)
+    cohort.nbgrader("autograde", module_id, "--force")
+    full_grades = _grades(cohort, module_id, f"model-{module_id}")
+    blank_grades = _grades(cohort, module_id, f"blank-{module_id}")
+    for ex in exercises:
+        gid = check_grade_id(ex.id)
+        assert full_grades[gid][:2] == (ex.max_points, ex.max_points), gid
+        assert blank_grades[gid][:2] == (0.0, ex.max_points), gid
+    for student in (f"model-{module_id}", f"blank-{module_id}"):
+        graded = nbformat.read(cohort.root / "autograded" / student / module_id / module.notebook, 4)
+        outputs = [o for c in graded.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"], student
+        assert not [o for o in outputs if o.get("name") == "stderr"], student
