@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,8 @@ def check_submission_files(notebook_id: str, names: list[str]) -> str | None:
     if not visible:
         return "the submission folder is empty: nothing was submitted"
     if expected not in visible:
-        found = ", ".join(visible[:5]) + (" …" if len(visible) > 5 else "")
+        shown = [n for n in visible if n.endswith(".ipynb")] or visible
+        found = ", ".join(shown[:5]) + (" …" if len(shown) > 5 else "")
         return (f"no {expected} in the submission (found {found}); rename it to {expected} "
                 "and grade again")
     return None
@@ -86,12 +88,13 @@ def _signal_name(number: int) -> str:
 
 def death_reason(incident: Incident, cpu_seconds: int) -> str:
     """Why the kernel stopped, from the exit status the fork-server saw."""
+    # limits are reached wherever the notebook happens to be: no cell number for those
+    if incident.kind in ("deadline", "unresponsive"):
+        return incident.message
     where = f" in cell {incident.cell + 1}" if incident.cell is not None else ""
-    if incident.kind == "deadline":
-        return f"{incident.message}{where}"
     code, sig = incident.detail.get("code"), incident.detail.get("signal")
     if sig == signal.SIGXCPU:
-        return f"the kernel was stopped{where}: it used more than {cpu_seconds} s of CPU time"
+        return f"the kernel was stopped: it used more than {cpu_seconds} s of CPU time"
     if sig == signal.SIGKILL:
         return f"the kernel was killed{where} (SIGKILL), for example for using too much memory"
     if sig:
@@ -102,14 +105,20 @@ def death_reason(incident: Incident, cpu_seconds: int) -> str:
     return f"the kernel stopped{where}"
 
 
+def _error(err: dict[str, Any], scrub: Callable[[str], str], limit: int) -> str:
+    value = scrub(str(err.get("evalue", ""))).strip()
+    return f"{err.get('ename')}: {value[:limit]}" if value else str(err.get("ename"))
+
+
 def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[str, SourceCell],
            release: dict[str, str], release_sources: set[str], grades: SubmissionGrades,
-           incidents: list[Incident]) -> Assessment:
+           incidents: list[Incident], scrub: Callable[[str], str] = str) -> Assessment:
     """The state of a submission nbgrader graded, with reasons and notes.
 
     ``release`` maps grade ids to the cell text trainees received (the source's
     check cells hold hidden tests, so the release is what "unedited" means);
-    ``release_sources`` is the text of every released cell.
+    ``release_sources`` is the text of every released cell; ``scrub`` removes
+    sandbox paths from error messages.
     """
     reasons: list[str] = []
     notes: list[str] = []
@@ -129,6 +138,7 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
             notes.append(f"{name} had been edited; the original was restored and run")
 
     check_names = {n for n, s in source.items() if s.graded and s.cell_type == "code"}
+    check_errors: dict[str, list[str]] = {}
     timeouts = {i.cell: i for i in incidents if i.kind == "timeout"}
     added_code: list[int] = []
     added_markdown = 0
@@ -150,9 +160,7 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
             if index in timeouts:
                 reasons.append(f"the check {gid} ran longer than {timeouts[index].detail['seconds']} s")
             elif errors:
-                err = errors[0]
-                reasons.append(f"the check {gid} could not run: {err.get('ename')}: "
-                               f"{str(err.get('evalue', ''))[:160]}")
+                check_errors.setdefault(_error(errors[0], scrub, 300), []).append(gid)
             else:
                 stderr = [o for o in cell.get("outputs", [])
                           if o.get("output_type") == "stream" and o.get("name") == "stderr"]
@@ -166,13 +174,13 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
                 notes.append(f"{label}{origin} ran longer than {timeouts[index].detail['seconds']} s "
                              "and was interrupted")
             elif errors:
-                err = errors[0]
-                notes.append(f"{label}{origin} raised {err.get('ename')}: {str(err.get('evalue', ''))[:120]}")
+                notes.append(f"{label}{origin} raised {_error(errors[0], scrub, 120)}")
 
     if added_code:
-        cells = ", ".join(f"{i + 1} ({_snippet(_text(autograded['cells'][i]))!r})" for i in added_code)
-        review_reasons.insert(0, f"code added by the trainee ran with the checks (cells {cells}); added "
-                                 "code can change a score: review it and confirm the check scores in "
+        listed = [f"{i + 1} `{_snippet(_text(autograded['cells'][i]))}`" for i in added_code]
+        where = ("cell " if len(listed) == 1 else "cells ") + ", ".join(listed)
+        review_reasons.insert(0, f"code added by the trainee ran with the checks ({where}); added code "
+                                 "can change a score, so review it and confirm the check scores in "
                                  "formgrader")
     if added_markdown:
         notes.append(f"{added_markdown} text cell(s) added or changed by the trainee (not graded)")
@@ -181,6 +189,9 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
             notes.append(f"cell {incident.cell + 1}: {incident.message.removeprefix('[alcourse: ')}"
                          .rstrip("]"))
 
+    for error, gids in check_errors.items():
+        which = f"the check {gids[0]}" if len(gids) == 1 else "the checks " + ", ".join(gids)
+        reasons.append(f"{which} could not run: {error}")
     if reasons:
         return Assessment(FAILED, tuple(reasons), tuple(notes), (), ())
     review_cells = tuple(sorted(check_names)) if review_reasons else ()

@@ -37,6 +37,8 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
 
     async def cleanup(self, restart: bool = False) -> None:
         if isinstance(self.process, ForkedKernel) and self.factory is not None:
+            # keep how it ended: the grader reports it after jupyter_client has let go of us
+            self.parent.final_status = self.factory.exit_status(self.process.kernel_id)
             self.factory.forget(self.process.kernel_id)
         await super().cleanup(restart=restart)
 
@@ -52,6 +54,7 @@ class SandboxKernelManager(AsyncKernelManager):  # type: ignore[misc]
         self.ip = str(scratch / "k")
         self.cache_ports = False
         self.connection_file = str(scratch / ".kernel.json")
+        self.final_status: tuple[int | None, int | None] | None = None
 
     def write_connection_file(self, **kwargs: Any) -> None:
         super().write_connection_file(**kwargs)
@@ -73,5 +76,5 @@ class SandboxKernelManager(AsyncKernelManager):  # type: ignore[misc]
         """(exit code, signal) once the kernel has ended, else None."""
         process = getattr(self.provisioner, "process", None)
         if isinstance(process, ForkedKernel):
-            return self.factory.exit_status(process.kernel_id)
-        return None
+            return self.factory.exit_status(process.kernel_id) or self.final_status
+        return self.final_status

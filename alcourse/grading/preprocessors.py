@@ -23,12 +23,13 @@ import hashlib
 import json
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import nbformat
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
@@ -305,6 +306,17 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         except DeadKernelError:
             self._note_death()
             raise
+        except CellTimeoutError:
+            # nbclient gives up when an interrupted cell still sends nothing back
+            if self._deadline_hit:
+                self._note_death()
+            else:
+                cell = self._current_cell
+                ctx.note(self._student, Incident(
+                    "unresponsive", cell,
+                    f"cell {cell + 1 if cell is not None else '?'} ran longer than {self.timeout} s and "
+                    "did not stop when interrupted", {"seconds": self.timeout}))
+            raise
         finally:
             watchdog.cancel()
             self._finish_notices()
@@ -355,6 +367,13 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         ctx = self.context
         assert ctx is not None
         status = self._sandbox_km.exit_status if self._sandbox_km is not None else None
+        if status is None and self._sandbox_km is not None:
+            # the exit event may still be on its way from the fork-server
+            for _ in range(50):
+                time.sleep(0.02)
+                status = self._sandbox_km.exit_status
+                if status is not None:
+                    break
         code, sig = status if status is not None else (None, None)
         if self._deadline_hit:
             ctx.note(self._student, Incident(
@@ -366,11 +385,11 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
                                              {"code": code, "signal": sig}))
 
     # -- cells and outputs --------------------------------------------------------------------------
-    async def async_execute_cell(self, cell: NotebookNode, cell_index: int,
-                                 execution_count: int | None = None,
-                                 store_history: bool = True) -> NotebookNode:
-        self._current_cell = cell_index
-        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict,
+                        index: int) -> tuple[NotebookNode, ResourcesDict]:
+        # (nbclient binds execute_cell to its own coroutine, so an override there is never called)
+        self._current_cell = index
+        return super().preprocess_cell(cell, resources, index)  # type: ignore[no-any-return]
 
     async def _async_handle_timeout(self, timeout: int, cell: NotebookNode | None = None) -> Any:
         ctx = self.context

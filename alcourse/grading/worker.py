@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import sys
 import threading
@@ -172,7 +173,7 @@ class GradingWorker:
         result = self.api.autograde(self.cfg.module, student, force=True, create=True)
         incidents = self.context.journal.pop(student, [])
         if not result.get("success"):
-            deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline")]
+            deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline", "unresponsive")]
             if deaths:
                 why = death_reason(deaths[0], self.isolation.limits.cpu_seconds)
             else:
@@ -193,8 +194,9 @@ class GradingWorker:
             return self._failed(student, "nbgrader recorded no grades for it", started)
         other = sorted(p.name for p in (self.root / "submitted" / student / self.cfg.module).glob("*.ipynb")
                        if p.stem != self.cfg.notebook)
+        scratch = re.compile(re.escape(str(self.factory.scratch_root)) + r"/[^/\s]+/")
         found = assess(submitted, autograded, self.source, self.release, self.release_sources, grades,
-                       incidents)
+                       incidents, lambda text: scratch.sub("", text))
         notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
         if found.review_cells:
             with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
@@ -252,14 +254,21 @@ class GradingWorker:
         self.factory.close()
 
 
+EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit|Interrupt|Expired)\w*): (.+)$")
+
+
 def _last_error(result: dict[str, Any]) -> str:
-    lines = [ln.strip() for ln in (result.get("log") or "").splitlines()]
-    for line in reversed(lines):
+    """The exception nbgrader logged, as ``Name: message``."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    for line in reversed(text.splitlines()):
+        match = EXCEPTION_LINE.match(line)
+        if match and match.group(1) != "NbGraderException":
+            return f"{match.group(1)}: {match.group(2).strip()}"[:300]
+    for line in reversed(text.splitlines()):
         if line.startswith(("[ERROR]", "[CRITICAL]")) and "Please see the" not in line and \
-                "There was an error processing" not in line:
-            return line.split("]", 1)[1].strip()[:200]
-    tail = [ln for ln in (result.get("error") or "").splitlines() if ln.strip()]
-    return tail[-1].strip()[:200] if tail else "unknown error (see nbgrader's log)"
+                "There was an error processing" not in line and "Traceback" not in line:
+            return line.split("]", 1)[1].strip()[:300]
+    return "unknown error (see nbgrader's log)"
 
 
 def main() -> None:

@@ -95,7 +95,9 @@ def _limit(limits: dict[str, int]) -> None:
     for key, which in pairs.items():
         value = limits.get(key)
         if value:
-            resource.setrlimit(which, (value, value))
+            # CPU: SIGXCPU (a clear reason) at the soft limit, SIGKILL two seconds later if ignored
+            hard = value + 2 if which == resource.RLIMIT_CPU else value
+            resource.setrlimit(which, (value, hard))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

@@ -1,0 +1,1 @@
+"""The hostile corpus: submissions that try to break, cheat or escape grading."""
