@@ -68,6 +68,76 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feedback(args: argparse.Namespace) -> int:
+    from alcourse.curriculum import load_curriculum
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.engine import check_module_released
+    from alcourse.grading.feedback import generate
+
+    folder = CourseFolder.open(Path(args.dir))
+    module = _module(args.module)
+    check_module_released(folder, module.id, module.id)
+    run = generate(folder, module.id, load_curriculum())
+    print(f"feedback for {len(run.written)} graded and {len(run.failed_pages)} failed submission(s) "
+          f"of {module.id} in {folder.root / 'feedback'} (pages open offline)")
+    if run.skipped:
+        print(f"no feedback for {len(run.skipped)} trainee(s) whose submission is not graded "
+              "(run alcourse grade): " + ", ".join(run.skipped))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.cohort import write_export
+
+    folder = CourseFolder.open(Path(args.dir))
+    target, rows = write_export(folder, Path(args.out) if args.out else None)
+    print(f"wrote {len(rows)} row(s) (trainee × module, with a status column) to {target}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from alcourse.curriculum import load_curriculum
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.report import write_report
+
+    folder = CourseFolder.open(Path(args.dir))
+    target = write_report(folder, load_curriculum(), Path(args.out) if args.out else None)
+    print(f"wrote the cohort report to {target} (opens offline)")
+    return 0
+
+
+def _trainer(args: argparse.Namespace) -> int:
+    import os
+    import secrets
+    import socket
+    import subprocess
+
+    from alcourse.grading import CourseFolder
+
+    folder = CourseFolder.open(Path(args.dir))
+    port = args.port
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+    token = args.token or secrets.token_hex(16)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder.root}",
+           "--ServerApp.open_browser=False", *args.extra]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    print(f"Formgrader (mark written answers, review flagged checks, comment): "
+          f"{base}/formgrader?token={token}")
+    print(f"JupyterLab on the course folder: {base}/lab?token={token}")
+    print("Stop with Ctrl+C.", flush=True)
+    # nbgrader's formgrader reads nbgrader_config.py from the folder the server starts in
+    return subprocess.call(cmd, cwd=folder.root, env=env)
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     g = sub.add_parser("grade", help="autograde every submission of a module (in parallel, sandboxed)")
     g.add_argument("dir", help="the course folder")
@@ -87,3 +157,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     g.add_argument("--max-output", type=int, default=100, metavar="KB",
                    help="output kept per cell, in kB (default 100)")
     g.set_defaults(func=_grade)
+
+    f = sub.add_parser("feedback", help="per-trainee feedback pages for a module (offline HTML)")
+    f.add_argument("dir", help="the course folder")
+    f.add_argument("module", help="module id")
+    f.set_defaults(func=_feedback)
+
+    e = sub.add_parser("export", help="grades of every trainee and module as CSV, with a status column")
+    e.add_argument("dir", help="the course folder")
+    e.add_argument("--out", metavar="FILE.csv", help="where to write (default DIR/grades.csv)")
+    e.set_defaults(func=_export)
+
+    r = sub.add_parser("report", help="the cohort report (offline HTML with charts)")
+    r.add_argument("dir", help="the course folder")
+    r.add_argument("--out", metavar="FILE.html", help="where to write (default DIR/cohort-report.html)")
+    r.set_defaults(func=_report)
+
+    t = sub.add_parser("trainer", help="open JupyterLab with nbgrader's formgrader on the course folder")
+    t.add_argument("dir", help="the course folder")
+    t.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    t.add_argument("--token", help="access token (default: a random one, printed)")
+    t.add_argument("extra", nargs="*", help=argparse.SUPPRESS)
+    t.set_defaults(func=_trainer)

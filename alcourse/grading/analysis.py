@@ -139,6 +139,7 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
 
     check_names = {n for n, s in source.items() if s.graded and s.cell_type == "code"}
     check_errors: dict[str, list[str]] = {}
+    cell_errors: list[tuple[str, str]] = []
     timeouts = {i.cell: i for i in incidents if i.kind == "timeout"}
     added_code: list[int] = []
     added_markdown = 0
@@ -174,8 +175,10 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
                 notes.append(f"{label}{origin} ran longer than {timeouts[index].detail['seconds']} s "
                              "and was interrupted")
             elif errors:
-                notes.append(f"{label}{origin} raised {_error(errors[0], scrub, 120)}")
+                cell_errors.append((f"{label}{origin}", _error(errors[0], scrub, 300)))
 
+    # an error the checks also raise is reported once, with the checks
+    notes += [f"{label} raised {error}" for label, error in cell_errors if error not in check_errors]
     if added_code:
         listed = [f"{i + 1} `{_snippet(_text(autograded['cells'][i]))}`" for i in added_code]
         where = ("cell " if len(listed) == 1 else "cells ") + ", ".join(listed)

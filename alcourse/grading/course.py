@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alcourse.curriculum import Curriculum, load_curriculum
 from alcourse.errors import UserError
@@ -94,6 +95,24 @@ class CourseFolder:
             raise CourseError(f"{root}: not a course folder (no {CONFIG_NAME}); "
                               f"create one with: alcourse course init {root}")
         return cls(root)
+
+    def config(self) -> Any:
+        """The folder's nbgrader configuration (a traitlets ``Config``)."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        try:
+            return PyFileConfigLoader(CONFIG_NAME, path=str(self.root)).load_config()
+        except Exception as exc:  # the file is Python a trainer may have edited
+            raise CourseError(f"{self.root / CONFIG_NAME}: cannot be read ({exc}); fix it or make a "
+                              "new course folder with: alcourse course init") from None
+
+    @property
+    def course_id(self) -> str:
+        return str(self.config().CourseDirectory.get("course_id", "default_course"))
+
+    @property
+    def db_url(self) -> str:
+        return str(self.config().CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}"))
 
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run an nbgrader command in this folder (it reads our config from the cwd)."""

@@ -117,7 +117,8 @@ class CellGrade:
     auto_score: float | None
     manual_score: float | None
     needs_manual_grade: bool
-    comment: str
+    comment: str  # the trainer's
+    auto_comment: str = ""  # nbgrader's, e.g. "No response."
 
 
 @dataclass(frozen=True)
@@ -141,13 +142,14 @@ def read_submission(gb: Any, module: str, notebook: str, student: str) -> Submis
         nb = gb.find_submission_notebook(notebook, module, student)
     except MissingEntry:
         return None
-    comments = {c.name: (c.manual_comment or c.auto_comment or "") for c in nb.comments}
+    comments = {c.name: (c.manual_comment or "", c.auto_comment or "") for c in nb.comments}
     cells = tuple(
         CellGrade(name=g.name, cell_type=g.cell_type, score=float(g.score or 0.0),
                   max_score=float(g.max_score or 0.0),
                   auto_score=None if g.auto_score is None else float(g.auto_score),
                   manual_score=None if g.manual_score is None else float(g.manual_score),
-                  needs_manual_grade=bool(g.needs_manual_grade), comment=comments.get(g.name, ""))
+                  needs_manual_grade=bool(g.needs_manual_grade),
+                  comment=comments.get(g.name, ("", ""))[0], auto_comment=comments.get(g.name, ("", ""))[1])
         for g in sorted(nb.grades, key=lambda g: g.name))
     return SubmissionGrades(student, module, float(nb.score or 0.0), float(nb.max_score or 0.0), cells)
 
