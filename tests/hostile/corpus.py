@@ -172,7 +172,8 @@ def build_cases() -> list[Case]:
              lambda w, s: w.submit(s, w.with_cell(_probe(
                  [str(w.folder("h-good-full") / f"{w.module}.answers.json"), str(w.source_notebook),
                   str(w.course_root / "gradebook.db"), str(w.course_root / "nbgrader_config.py")],
-                 "print(open(target).read()[:80])") + "print('siblings', os.listdir('..'))\n")),
+                 "print(open(target).read()[:80])")
+                 + "print('siblings', os.listdir('..'))\nprint('uid', os.getuid(), 'gid', os.getgid())\n")),
              score=lambda w: w.points("model")),
         Case("h-network", "opening a network connection", NEEDS_MANUAL,
              lambda w: _added(w, "import socket"),
