@@ -41,6 +41,8 @@ def jupyter_lab(root: Path, log: Path, extra: list[str] | None = None) -> Iterat
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False",
+           # a fresh workspace: otherwise JupyterLab reopens tabs from earlier runs
+           f"--LabApp.workspaces_dir={log.parent / 'workspaces'}",
            *(extra or [])]
     if os.geteuid() == 0:
         cmd.append("--allow-root")

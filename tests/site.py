@@ -91,16 +91,23 @@ class Watch:
                 + [f"console error: {c}" for c in self.console_errors])
 
 
-def axe(page: Any, include: str | None = None) -> list[dict]:
-    """Run axe-core (vendored from npm) in ``page``; return the WCAG A/AA violations."""
+def axe(page: Any, include: str | list[str] | None = None,
+        exclude: list[str] | None = None) -> list[dict]:
+    """Run axe-core (vendored from npm) in ``page``; return the WCAG A/AA violations.
+
+    ``include`` (one CSS selector or several) limits the check to those parts of the page.
+    """
+    if isinstance(include, str):
+        include = [include]
     if not AXE_JS.exists():
         raise RuntimeError(f"{AXE_JS} is missing: run `make setup` (it vendors axe-core from npm)")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
-        """([include, tags]) => axe.run(include ? {include: [include]} : document, {
-               runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
-        [include, WCAG_TAGS])
+        """([include, exclude, tags]) => axe.run(
+             include ? {include: include, exclude: exclude} : document,
+             {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})""",
+        [include, exclude or [], WCAG_TAGS])
     return list(result["violations"])
 
 
@@ -113,3 +120,39 @@ def describe(where: str, violations: list[dict]) -> list[str]:
             lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']} at {node['target']}: "
                          f"{node['html'][:200]} -- {summary[:300]}")
     return lines
+
+
+def trainee_workspace(folder: Path) -> list[str]:
+    """Every module's trainee (release) notebook in ``folder/MODULE/``; return the module ids.
+
+    Made in-process with nbgrader's preprocessors (as ``make lite`` does), which takes a few
+    seconds instead of one nbgrader run per module.
+    """
+    import nbformat
+
+    from alcourse.publish.lite import release_notebook
+
+    modules = []
+    for source in sorted((ROOT / "notebooks").glob("*/*.ipynb")):
+        if source.stem != source.parent.name:
+            continue
+        dest = folder / source.parent.name / source.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(release_notebook(source, kernelspec=None), dest)
+        modules.append(source.parent.name)
+    return modules
+
+
+def open_alone(page: Any, base: str, rel: str) -> None:
+    """Open a notebook in JupyterLab in a workspace of its own, then wait for its kernel.
+
+    JupyterLab reopens the tabs of the workspace a URL names; a workspace per notebook keeps
+    earlier notebooks (hidden, but matching the same selectors) out of the page.
+    """
+    from tests.browser import KERNEL_READY
+
+    url, token = base.split("|")
+    name = "".join(ch if ch.isalnum() else "-" for ch in rel)
+    page.goto(f"{url}/lab/workspaces/{name}/tree/{rel}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    page.wait_for_function(KERNEL_READY, timeout=60_000)

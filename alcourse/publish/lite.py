@@ -127,11 +127,12 @@ def add_to_lock(lock: dict, wheels: list[Path], imports: dict[str, list[str]]) -
         }
 
 
-def release_notebook(source: Path) -> dict:
+def release_notebook(source: Path, kernelspec: dict | None = LITE_KERNELSPEC) -> dict:
     """The trainee version of a source notebook, as ``nbgrader generate_assignment`` makes it.
 
     Run in-process with nbgrader's own preprocessors (minus the gradebook), so hidden tests,
-    mark schemes and model answers are removed exactly as in a release.
+    mark schemes and model answers are removed exactly as in a release. ``kernelspec``
+    replaces the notebook's (JupyterLite's kernel is called ``python``); None keeps it.
     """
     import nbformat
     from nbgrader.preprocessors import (
@@ -149,7 +150,8 @@ def release_notebook(source: Path) -> dict:
     for step in (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
                  ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata):
         nb, resources = step().preprocess(nb, resources)
-    nb.metadata["kernelspec"] = dict(LITE_KERNELSPEC)
+    if kernelspec is not None:
+        nb.metadata["kernelspec"] = dict(kernelspec)
     return nb
 
 
