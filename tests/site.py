@@ -75,6 +75,8 @@ class Watch:
 
     def attach(self, context: Any) -> Watch:
         context.route("**/*", self.route)
+        # responses of web and service workers too (Pyodide runs in a worker)
+        context.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
         context.on("page", self._page)
         for page in context.pages:
             self._page(page)
@@ -82,8 +84,8 @@ class Watch:
 
     def _page(self, page: Any) -> None:
         page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
-        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} ({m.location.get('url', '')})"))
         page.on("pageerror", lambda e: self.console_errors.append(f"uncaught: {e}"))
 
     def problems(self) -> list[str]:

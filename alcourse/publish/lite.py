@@ -225,6 +225,11 @@ def build(output: Path = OUTPUT, vendor: Path = VENDOR, notebooks: Path | None =
     proc = subprocess.run(cmd, cwd=stage_dir, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise UserError(f"jupyter lite build failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    # browsers ask the site's root for /favicon.ico before JupyterLite sets its own icon;
+    # without one every visit logs a 404
+    root_icon = output.parent / "favicon.ico"
+    if not root_icon.exists() and (output / "lab" / "favicon.ico").exists():
+        shutil.copy2(output / "lab" / "favicon.ico", root_icon)
     return output
 
 
