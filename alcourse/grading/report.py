@@ -257,7 +257,7 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
         out.append("<p>No graded answers yet.</p>")
 
     out.append("<h2>What most trainees miss</h2>")
-    missed = [q for q in questions if q.total and q.missed >= 50.0][:15]
+    missed = [q for q in questions if q.total and q.missed >= 50.0]
     if missed:
         out.append("<table><caption>Questions that at least half of the graded trainees did not get right"
                    "</caption><thead><tr><th scope='col'>Question</th><th scope='col'>Exercise</th>"

@@ -1,0 +1,332 @@
+"""Cohort grading: rules, commands, parallel = sequential = nbgrader, export, report, feedback."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import itertools
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from alcourse.grading import CourseFolder
+from alcourse.grading.analysis import check_notebook_text, check_submission_files, death_reason
+from alcourse.grading.gradebook import CellGrade, SubmissionGrades
+from alcourse.grading.preprocessors import Incident
+from alcourse.grading.status import (
+    FAILED,
+    GRADED,
+    NEEDS_MANUAL,
+    NOT_GRADED,
+    Outcome,
+    StatusStore,
+    current_state,
+)
+from alcourse.grading.synthetic import make_cohort
+from alcourse.session import check_grade_id
+from tests.conftest import MODULE, ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "alcourse.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+
+
+# -- pure rules -------------------------------------------------------------------------------------
+
+def test_submission_file_checks_name_the_problem_and_what_to_do():
+    assert check_submission_files("m03", ["m03.ipynb", "m03.answers.json"]) is None
+    assert check_submission_files("m03", [".DS_Store"]) == (
+        "the submission folder is empty: nothing was submitted")
+    assert check_submission_files("m03", ["notes.txt"]) == (
+        "no m03.ipynb in the submission (found notes.txt); rename it to m03.ipynb and grade again")
+    assert check_notebook_text("m03.ipynb", b"{}") == (
+        "m03.ipynb is JSON but not a Jupyter notebook (no list of cells); ask the trainee to submit the "
+        ".ipynb file again")
+    assert check_notebook_text("m03.ipynb", b'{"cells": []}') is None
+    assert "is not valid JSON (line 2, column 1" in check_notebook_text("m03.ipynb", b'{"cells":\n')
+    assert "is not text" in check_notebook_text("m03.ipynb", b"\xff\xfe\x00")
+
+
+def test_death_reasons_say_what_stopped_the_kernel():
+    died = lambda **d: Incident("kernel-died", 4, "the kernel ended", d)  # noqa: E731
+    assert death_reason(died(code=None, signal=signal.SIGXCPU), 60) == (
+        "the kernel was stopped: it used more than 60 s of CPU time")
+    assert death_reason(died(code=None, signal=signal.SIGSEGV), 60) == (
+        "the kernel crashed in cell 5 (SIGSEGV)")
+    assert death_reason(died(code=None, signal=signal.SIGKILL), 60).startswith(
+        "the kernel was killed in cell 5")
+    assert death_reason(died(code=2, signal=None), 60).startswith(
+        "the kernel stopped in cell 5 with exit code 2")
+
+
+def _grades(*cells: CellGrade) -> SubmissionGrades:
+    return SubmissionGrades("ann", MODULE, sum(c.score for c in cells), sum(c.max_score for c in cells),
+                            cells)
+
+
+def _cell(name: str, kind: str, score: float, pending: bool, comment: str = "") -> CellGrade:
+    return CellGrade(name, kind, score, 6.0 if kind == "markdown" else 14.0, score, None, pending, comment)
+
+
+def test_current_state_follows_the_trainers_marking():
+    written = _cell("reflection-x", "markdown", 0.0, True)
+    outcome = Outcome("ann", MODULE, NEEDS_MANUAL, ("1 written answer to mark",))
+    state = current_state(outcome, _grades(_cell("check-a", "code", 10.0, False), written))
+    assert (state.label, state.score) == (NEEDS_MANUAL, 10.0)
+    assert state.why == "1 written answer to mark in formgrader: reflection-x"
+    marked = CellGrade("reflection-x", "markdown", 5.0, 6.0, None, 5.0, False, "Good use of a contrast.")
+    assert current_state(outcome, _grades(_cell("check-a", "code", 10.0, False), marked)).label == GRADED
+    flagged = Outcome("ann", MODULE, NEEDS_MANUAL, ("added code",), review_cells=("check-a",),
+                      review_reasons=("added code",))
+    assert current_state(flagged, _grades(_cell("check-a", "code", 10.0, True))).why == "added code"
+    assert current_state(None, None).label == NOT_GRADED
+    failed = current_state(Outcome("ann", MODULE, FAILED, ("empty file",), max_score=32.0), None)
+    assert (failed.label, failed.score, failed.why) == (FAILED, None, "empty file")
+
+
+def test_an_outcome_that_is_not_graded_must_say_why():
+    with pytest.raises(ValueError, match="needs a reason"):
+        Outcome("ann", MODULE, FAILED)
+    with pytest.raises(ValueError, match="unknown state"):
+        Outcome("ann", MODULE, "zero")
+
+
+def test_status_store_round_trips_and_reports_a_damaged_file(tmp_path):
+    store = StatusStore(tmp_path)
+    outcome = Outcome("ann", MODULE, FAILED, ("empty file",), ("a note",))
+    store.update(MODULE, [outcome])
+    assert store.load(MODULE) == {"ann": outcome}
+    store.path(MODULE).write_text("{oops")
+    from alcourse.grading.course import CourseError
+
+    with pytest.raises(CourseError, match="cannot read the grading status"):
+        store.load(MODULE)
+
+
+def test_isolation_refuses_clearly_when_it_cannot_be_had(monkeypatch, tmp_path):
+    from alcourse.grading import sandbox
+    from alcourse.grading.sandbox import IsolationUnavailable, check_isolation
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(IsolationUnavailable, match=r"needs bubblewrap.*--no-isolation"):
+        check_isolation()
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: "/usr/bin/bwrap")
+    monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
+    with pytest.raises(IsolationUnavailable, match=r"needs root.*--no-isolation"):
+        check_isolation()
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    folder = CourseFolder.init(tmp_path_factory.mktemp("grading") / "course")
+    folder.generate([MODULE])
+    return folder
+
+
+def test_commands_explain_a_missing_folder_module_or_student(course, tmp_path):
+    nowhere = str(tmp_path / "nowhere")
+    for args in (("grade", nowhere, MODULE), ("feedback", nowhere, MODULE), ("export", nowhere),
+                 ("report", nowhere), ("trainer", nowhere)):
+        proc = run(*args)
+        assert proc.returncode == 2, args
+        assert "not a course folder" in proc.stderr and "alcourse course init" in proc.stderr, args
+        assert "Traceback" not in proc.stderr
+    unknown = run("grade", str(course.root), "m99-nothing")
+    assert unknown.returncode == 2 and "no module 'm99-nothing'; known modules:" in unknown.stderr
+    nobody = run("grade", str(course.root), MODULE)
+    assert nobody.returncode == 2 and f"no submissions for {MODULE}" in nobody.stderr
+    student = run("grade", str(course.root), MODULE, "--student", "zed")
+    assert student.returncode == 2
+    assert f"no submission of {MODULE} from 'zed'" in student.stderr
+    other = next(m for m in _modules() if m != MODULE)
+    unreleased = run("grade", str(course.root), other)
+    assert unreleased.returncode == 2 and f"run alcourse release {course.root} {other}" in unreleased.stderr
+
+
+def _modules() -> list[str]:
+    from alcourse.curriculum import load_curriculum
+
+    return sorted(load_curriculum().modules)
+
+
+def test_grade_refuses_without_isolation_unless_asked(course, monkeypatch, capsys):
+    from alcourse.cli import main
+    from alcourse.grading import sandbox
+
+    make_cohort(course.root, MODULE, 1, _cur(), seed=9, prefix="solo")
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    assert main(["grade", str(course.root), MODULE, "--student", "solo001"]) == 2
+    err = capsys.readouterr().err
+    assert "kernel isolation needs bubblewrap" in err and "--no-isolation" in err
+    shutil.rmtree(course.root / "submitted" / "solo001")
+
+
+def _cur():
+    from alcourse.curriculum import load_curriculum
+
+    return load_curriculum()
+
+
+# -- parallel, sequential and nbgrader agree ---------------------------------------------------------
+
+COHORT = 8
+
+
+@pytest.fixture(scope="module")
+def cohort(course, tmp_path_factory):
+    """The same cohort graded three ways: alcourse --jobs 2, alcourse --jobs 1, plain nbgrader."""
+    expected = make_cohort(course.root, MODULE, COHORT, _cur(), seed=7)
+    copies = {}
+    for name in ("sequential", "nbgrader"):
+        dest = tmp_path_factory.mktemp(name) / "course"
+        shutil.copytree(course.root, dest)
+        config = dest / "nbgrader_config.py"
+        config.write_text(config.read_text().replace(str(course.root), str(dest)))
+        copies[name] = CourseFolder.open(dest)
+    parallel = run("grade", str(course.root), MODULE, "--jobs", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    sequential = run("grade", str(copies["sequential"].root), MODULE, "--jobs", "1", "--no-isolation")
+    assert sequential.returncode == 0, sequential.stderr
+    copies["nbgrader"].nbgrader("autograde", MODULE, "--force")
+    # a trainee known to the gradebook who never submitted
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.update_or_create_student("absent")
+    return {"folder": course, "expected": expected, "parallel": parallel, "copies": copies}
+
+
+def _scores(folder: CourseFolder) -> dict[tuple[str, str], float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        return {(s.student_id, g.name): g.auto_score for s in gb.assignment_submissions(MODULE)
+                for nb in s.notebooks for g in nb.grades if g.cell_type == "code"}
+
+
+def test_parallel_sequential_and_plain_nbgrader_give_identical_scores(cohort):
+    parallel = _scores(cohort["folder"])
+    assert len(parallel) == COHORT * len(_cur().module_exercises(MODULE))
+    assert parallel == _scores(cohort["copies"]["sequential"]) == _scores(cohort["copies"]["nbgrader"])
+    for student, by_exercise in cohort["expected"].items():
+        for exercise_id, points in by_exercise.items():
+            assert parallel[(student, check_grade_id(exercise_id))] == pytest.approx(points)
+
+
+def test_grade_prints_a_table_with_score_and_status(cohort):
+    out = cohort["parallel"].stdout
+    assert re.search(r"^student\s+score\s+status$", out, re.M)
+    expected = cohort["expected"]
+    for student, by_exercise in expected.items():
+        line = next(ln for ln in out.splitlines() if ln.startswith(student))
+        total = sum(by_exercise.values())
+        assert f"{total:g} / 32" in line
+        assert ("graded" in line) or ("needs manual grading: 1 written answer" in line)
+    assert f"{COHORT} submission(s):" in out
+
+
+def test_export_matches_the_known_grades(cohort, tmp_path):
+    out = tmp_path / "grades.csv"
+    proc = run("export", str(cohort["folder"].root), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows["absent"]["status"] == "not submitted" and rows["absent"]["score"] == ""
+    for student, by_exercise in cohort["expected"].items():
+        row = rows[student]
+        assert float(row["score"]) == pytest.approx(sum(by_exercise.values()))
+        assert row["max_score"] == "32"
+        assert row["status"] in (GRADED, NEEDS_MANUAL)
+        written = (cohort["folder"].root / "autograded" / student / MODULE / f"{MODULE}.ipynb").read_text()
+        has_answer = "discharge delays" in written
+        assert row["status"] == (NEEDS_MANUAL if has_answer else GRADED), student
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.headings: list[int] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+
+
+def _parse(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    return page
+
+
+def _remote(page: _Page) -> list[str]:
+    found = []
+    for tag, attrs in page.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            if tag in ("script", "link", "img", "iframe") and re.match(r"(https?:)?//", value):
+                found.append(value)
+    return found
+
+
+def test_report_opens_offline_is_accessible_and_matches_the_grades(cohort, tmp_path):
+    out = tmp_path / "report.html"
+    proc = run("report", str(cohort["folder"].root), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    page = _parse(text)
+    assert _remote(page) == []
+    assert ('html', {'lang': 'en'}) in page.tags
+    images = [a for t, a in page.tags if t == "img"]
+    assert len(images) >= 2 and all(a["src"].startswith("data:image/png;base64,") and a.get("alt")
+                                    for a in images)
+    levels = page.headings
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
+    assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
+    # the counts and the median agree with the known grades
+    cur = _cur()
+    percents = sorted(100 * sum(v.values()) / 32 for v in cohort["expected"].values())
+    median = (percents[3] + percents[4]) / 2
+    title = cur.module(MODULE).title
+    row = re.search(rf"<th scope=\"row\">{title}</th>(.*?)</tr>", text).group(1)
+    cells = re.findall(r"<td class=\"num\">([^<]*)</td>", row)
+    assert sum(int(c) for c in cells[:2]) == COHORT and cells[4] == "1"  # one "absent" trainee
+    assert cells[5] == f"{median:.0f}%"
+    assert "<li>absent</li>" in text
+    # "what most trainees miss" lists exactly the questions that half or more got wrong
+    answers = {s: json.loads((cohort["folder"].root / "submitted" / s / MODULE /
+                              f"{MODULE}.answers.json").read_text()) for s in cohort["expected"]}
+    for ex in cur.module_exercises(MODULE):
+        for q in ex.questions:
+            right = sum(1 for a in answers.values()
+                        if a["exercises"].get(ex.id, {}).get(q.id, {}).get("first") == q.best().id)
+            listed = f"<th scope='row'>{html.escape(q.prompt)}</th><td>{html.escape(ex.title)}</td>" in text
+            assert listed == (right <= COHORT / 2), (q.prompt, right)
+
+
+def test_feedback_opens_offline_and_shows_first_choices(cohort):
+    proc = run("feedback", str(cohort["folder"].root), MODULE)
+    assert proc.returncode == 0, proc.stderr
+    assert f"feedback for {COHORT} graded" in proc.stdout
+    student = sorted(cohort["expected"])[0]
+    page_path = cohort["folder"].root / "feedback" / student / MODULE / f"{MODULE}.html"
+    text = page_path.read_text()
+    assert _remote(_parse(text)) == []
+    assert not re.search(r"<script[^>]*>[^<]*MathJax", text, re.I)
+    total = sum(cohort["expected"][student].values())
+    assert f"Score: {total:g} out of 32" in text
+    for ex in _cur().module_exercises(MODULE):
+        assert f"{ex.title}: {cohort['expected'][student][ex.id]:g} of {ex.max_points:g}" in text
