@@ -2,7 +2,7 @@
 
 >>> print(text_table(("a", "b"), [("1", "two")]))
 a  b
--  ---
+-  -
 1  two
 """
 
@@ -15,8 +15,7 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], max_width: 
     """Columns padded to their widest cell; the last column is cut at ``max_width``."""
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
-    for row in [header, ["-" * len(h) if i < len(header) - 1 else "-" * len(str(h))
-                         for i, h in enumerate(header)], *rows]:
+    for row in [header, ["-" * len(str(h)) for h in header], *rows]:
         cells = [str(c).ljust(widths[i]) for i, c in enumerate(row[:-1])]
         last = str(row[-1])
         if len(last) > max_width:
