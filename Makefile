@@ -30,11 +30,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	@# Keep JupyterLab quiet and offline: no news or update checks.
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	printf '%s\n' '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
-		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
+
+# JupyterLab settings (also used by the JupyterLite site): no news or update checks, and
+# arrow keys left to widgets' radio buttons instead of moving between cells.
+$(VENV)/share/jupyter/lab/settings/overrides.json: alcourse/publish/overrides.json $(VENV)/.installed
+	mkdir -p $(@D) && cp $< $@
 
 # Widget renderer scripts for the static book, from the npm registry at install
 # time so that pages never load them from a CDN.
@@ -61,7 +62,8 @@ book/_vendor/.axe: book/_vendor/.vendored
 		&& cp package/axe.min.js package/LICENSE $(CURDIR)/book/_vendor/axe/ && rm -rf $$tmp
 	touch $@
 
-setup: $(VENV)/.installed book/_vendor/.vendored book/_vendor/.lite book/_vendor/.axe
+setup: $(VENV)/.installed $(VENV)/share/jupyter/lab/settings/overrides.json book/_vendor/.vendored \
+	book/_vendor/.lite book/_vendor/.axe
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \

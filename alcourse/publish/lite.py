@@ -205,7 +205,7 @@ def stage(stage_dir: Path, vendor: Path, notebooks: Path) -> list[Path]:
     (stage_dir / "jupyter_lite_config.json").write_text(json.dumps(config, indent=1),
                                                         encoding="utf-8")
     shutil.copy2(CONFIG_DIR / "jupyter-lite.json", stage_dir / "jupyter-lite.json")
-    shutil.copy2(CONFIG_DIR / "overrides.json", stage_dir / "overrides.json")
+    shutil.copy2(Path(__file__).with_name("overrides.json"), stage_dir / "overrides.json")
     return wheels
 
 
