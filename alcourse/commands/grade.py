@@ -111,7 +111,6 @@ def _trainer(args: argparse.Namespace) -> int:
     import os
     import secrets
     import socket
-    import subprocess
 
     from alcourse.grading import CourseFolder
 
@@ -134,8 +133,11 @@ def _trainer(args: argparse.Namespace) -> int:
           f"{base}/formgrader?token={token}")
     print(f"JupyterLab on the course folder: {base}/lab?token={token}")
     print("Stop with Ctrl+C.", flush=True)
-    # nbgrader's formgrader reads nbgrader_config.py from the folder the server starts in
-    return subprocess.call(cmd, cwd=folder.root, env=env)
+    # nbgrader's formgrader reads nbgrader_config.py from the folder the server starts in; exec, so
+    # that Ctrl+C and signals reach JupyterLab itself
+    os.chdir(folder.root)
+    os.execve(sys.executable, cmd, env)  # noqa: S606 - a fixed argv, no shell
+    return 0  # not reached
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
