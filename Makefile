@@ -13,11 +13,12 @@ REQUIREJS := requirejs@2.3.8
 # axe-core for the accessibility tests (injected into pages by playwright).
 AXE := axe-core@4.14.1
 CHROMIUM := /usr/bin/chromium
+BWRAP := bwrap
 # The widget bundle loads its icon fonts relative to the page (under two module paths that
 # depend on how require.js resolved it); every widget page lives in book/modules.
 FONTS := book/_vendor/extra/book/modules/@jupyter-widgets
 
-.PHONY: setup course test book lite notebooks lint chromium clean help
+.PHONY: setup course test book lite notebooks lint chromium bubblewrap clean help
 help:
 	@echo "make course   set up, release the trainee notebooks and open JupyterLab"
 	@echo "make test     set up and run every test (installs chromium if root)"
@@ -63,7 +64,7 @@ book/_vendor/.axe: book/_vendor/.vendored
 	touch $@
 
 setup: $(VENV)/.installed $(VENV)/share/jupyter/lab/settings/overrides.json book/_vendor/.vendored \
-	book/_vendor/.lite book/_vendor/.axe
+	book/_vendor/.lite book/_vendor/.axe bubblewrap
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
@@ -73,6 +74,18 @@ chromium:
 	else \
 		echo "error: the browser tests need Debian's chromium at $(CHROMIUM)."; \
 		echo "       Install it with: sudo apt-get install chromium   (then run make test again)"; \
+		exit 1; \
+	fi
+
+# `alcourse grade` runs each submission's kernel in a bubblewrap sandbox (as nobody, no network).
+bubblewrap:
+	@if command -v $(BWRAP) >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian bubblewrap to sandbox submissions when grading"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap; \
+	else \
+		echo "error: grading sandboxes each submission with Debian's bubblewrap ($(BWRAP)), which is missing."; \
+		echo "       Install it with: sudo apt-get install bubblewrap   (then run make again)"; \
 		exit 1; \
 	fi
 
