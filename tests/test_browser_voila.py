@@ -44,7 +44,8 @@ def voila(tmp_path_factory):
                     break
                 except OSError:
                     if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"Voila did not start:\n{(tmp / 'voila.log').read_text()}") from None
+                        log_text = (tmp / "voila.log").read_text()
+                        raise RuntimeError(f"Voila did not start:\n{log_text}") from None
                     time.sleep(0.3)
             yield f"http://127.0.0.1:{port}", workspace
         finally:
