@@ -103,11 +103,10 @@ course: setup
 test: setup chromium
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
+# From a clean _build/html with warnings as errors, pages executed from the cache; skipped
+# when nothing it is made from changed (alcourse/publish/bookbuild.py).
 book: setup
-	rm -rf _build/html _build/.doctrees
-	$(BIN)/python -m alcourse.publish.bookcache _build
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
-	$(BIN)/python -m alcourse.publish.lite
+	$(BIN)/python -m alcourse.publish.bookbuild
 
 lite: setup
 	$(BIN)/python -m alcourse.publish.lite
