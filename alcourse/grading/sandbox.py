@@ -240,7 +240,9 @@ class KernelFactory:
         bin_dir = str(Path(sys.executable).parent)
         return {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
                 "LC_ALL": "C.UTF-8", "USER": "nobody", "PYTHONDONTWRITEBYTECODE": "1",
-                "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+                "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg",
+                # fewer malloc arenas: less address space per thread under the memory limit
+                "MALLOC_ARENA_MAX": "2", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
     def log_text(self) -> str:
         self._log.seek(0)
