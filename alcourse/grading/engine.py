@@ -17,6 +17,7 @@ import os
 import selectors
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -86,6 +87,7 @@ class _Worker:
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                                      text=True, bufsize=1, env=env)
         self.tasks: list[str] = []  # sent and not yet answered, the first being graded
+        self.since = time.monotonic()  # when the submission in hand was started
 
     def send(self, student: str) -> None:
         assert self.proc.stdin is not None
@@ -154,8 +156,16 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
     try:
         for _ in range(plan_workers(options.jobs, len(pending))):
             start_worker()
+        # the worker's own watchdog stops a kernel at the submission limit; this is the backstop
+        # for a worker that hangs anywhere else
+        stuck_after = options.submission_seconds + 120
         while len(outcomes) < len(students) and workers:
-            for key, _ in selector.select(timeout=options.submission_seconds + 120):
+            for worker in list(workers):
+                if worker.tasks and time.monotonic() - worker.since > stuck_after:
+                    worker.proc.kill()
+                    retire(worker, f"grading it took more than {stuck_after:.0f} s; its grading worker "
+                                   f"was stopped (see {log.name})")
+            for key, _ in selector.select(timeout=5):
                 worker: _Worker = key.data
                 line = key.fileobj.readline()  # type: ignore[union-attr]
                 if not line:
@@ -171,6 +181,7 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                     record(outcome)
                     if outcome.student in worker.tasks:
                         worker.tasks.remove(outcome.student)
+                    worker.since = time.monotonic()
                 # one submission in hand and one queued, so the worker can start its kernel early
                 while pending and len(worker.tasks) < PIPELINE:
                     worker.send(pending.pop(0))
