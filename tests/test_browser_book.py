@@ -108,3 +108,16 @@ def test_module_pages_link_to_jupyterlite_and_the_configured_hub(site, curriculu
         assert (lite_files / notebook).exists(), f"{module.id}: {notebook} is not in the lite site"
         assert f'href="{TEST_HUB}/hub/user-redirect/lab/tree/{module.id}/{module.id}.ipynb"' in page
         assert "Graded work needs JupyterLab or JupyterHub" in page
+
+
+def test_module_pages_and_glossary_cross_reference_terms(site, curriculum):
+    terms = {t.term for t in curriculum.course.glossary.values()}
+    glossary = (site / "book" / "glossary.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<dt id="(term-[^"]+)"', glossary))
+    assert len(anchors) == len(terms), "every glossary term gets its own anchor"
+    assert re.search(r'href="#term-[^"]+"', glossary), "glossary entries do not link each other"
+    for module in curriculum.modules.values():
+        page = (site / "book" / "modules" / f"{module.id}.html").read_text(encoding="utf-8")
+        linked = set(re.findall(r'href="\.\./glossary\.html#(term-[^"]+)"', page))
+        assert linked, f"{module.id}: no glossary term is linked"
+        assert linked <= anchors, f"{module.id}: links to missing terms {linked - anchors}"

@@ -11,7 +11,7 @@ import hashlib
 
 from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Module, SimulationSpec
-from alcourse.curriculum.render import render_collection, render_show
+from alcourse.curriculum.render import link_terms, render_collection, render_show
 
 FRONT_MATTER = """\
 ---
@@ -33,11 +33,13 @@ def module_page(module: Module, cur: Curriculum) -> str:
              *launch_box(module),
              "## What you will be able to do", ""]
     parts += [f"- {o}" for o in module.objectives] + [""]
+    terms = [t.term for t in cur.course.glossary.values()]
+    linked: set[str] = set()  # each term is linked to the glossary where a page first uses it
     for block in module.blocks:
         if block.markdown:
-            parts += [block.markdown.strip(), ""]
+            parts += [link_terms(block.markdown.strip(), terms, linked), ""]
         elif block.show:
-            parts += [render_show(block.show, cur.course), ""]
+            parts += [link_terms(render_show(block.show, cur.course), terms, linked), ""]
         elif block.exercise is not None:
             parts += ["```{code-cell} ipython3", ":tags: [remove-input]",
                       "from alcourse.widgets import preview", "",
@@ -64,8 +66,9 @@ def simulation_section(sim: SimulationSpec) -> list[str]:
     for m in scenario.members:
         lines.append(f"| {m.name} | {m.role} | {m.problem.title} |")
     lines += ["", "```{admonition} Playing the simulation",
-              "The simulation needs a running notebook: open this module's notebook in JupyterLab "
-              "(or Voila) to play it, rewind and get the debrief.", "```", "",
+              "The simulation needs a running notebook: play it, rewind and get the debrief in "
+              "your browser (the link at the top of this page), or in this module's notebook in "
+              "JupyterLab or Voila.", "```", "",
               "**Graded against these criteria:**", ""]
     lines += [f"- {c.label} ({c.points:g} marks)" for c in sim.criteria]
     lines += ["", "See {ref}`simulation-model` for how the simulated set behaves.", ""]
@@ -116,8 +119,10 @@ def intro_page(cur: Curriculum) -> str:
 
 def glossary_page(cur: Curriculum) -> str:
     lines = [GENERATED, "", "(glossary)=", "# Glossary", "", "```{glossary}"]
+    terms = [t.term for t in cur.course.glossary.values()]
     for term in sorted(cur.course.glossary.values(), key=lambda t: t.term.lower()):
-        lines += [term.term, f"  {term.definition}", ""]
+        # definitions link the other terms they use (never the entry itself)
+        lines += [term.term, f"  {link_terms(term.definition, terms, {term.term})}", ""]
     lines[-1] = "```"
     return "\n".join(lines) + "\n"
 
