@@ -330,3 +330,26 @@ def test_feedback_opens_offline_and_shows_first_choices(cohort):
     assert f"Score: {total:g} out of 32" in text
     for ex in _cur().module_exercises(MODULE):
         assert f"{ex.title}: {cohort['expected'][student][ex.id]:g} of {ex.max_points:g}" in text
+
+
+@pytest.mark.browser
+def test_report_and_feedback_summary_have_no_wcag_violations(cohort, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from alcourse.grading.feedback import generate
+    from alcourse.grading.report import write_report
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+    from tests.site import axe, describe
+
+    require_chromium()
+    report = write_report(cohort["folder"], _cur(), tmp_path / "report.html")
+    feedback = generate(cohort["folder"], MODULE, _cur()).written[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(report.as_uri())
+        lines = describe("cohort report", axe(page))
+        page.goto(feedback.as_uri())
+        lines += describe("feedback summary", axe(page, ".alcourse-summary"))
+        browser.close()
+    assert lines == [], "\n".join(lines)

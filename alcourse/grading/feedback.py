@@ -36,7 +36,7 @@ STYLE = """<style>
 .alcourse-summary table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
 .alcourse-summary th, .alcourse-summary td { border: 1px solid #6b6b6b; padding: 0.3rem 0.5rem;
   text-align: left; vertical-align: top; }
-.alcourse-summary caption { text-align: left; font-weight: 600; }
+.alcourse-summary caption { text-align: left; font-weight: 600; color: #1b1b1b; }
 .alcourse-summary .status { font-weight: 700; }
 </style>"""
 
