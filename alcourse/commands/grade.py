@@ -60,6 +60,12 @@ def _grade(args: argparse.Namespace) -> int:
     rows = [(o.student, _score(o.score, o.max_score), o.state + (f": {o.why}" if o.why else ""))
             for o in outcomes]
     print(text_table(("student", "score", "status"), rows))
+    noted = [o for o in outcomes if o.notes]
+    if noted:
+        print("\nNotes:")
+        for o in noted:
+            for note in o.notes:
+                print(f"  {o.student}: {note}")
     counts = {s: sum(o.state == s for o in outcomes) for s in (GRADED, NEEDS_MANUAL, FAILED)}
     print(f"\n{len(outcomes)} submission(s): {counts[GRADED]} graded, {counts[NEEDS_MANUAL]} need manual "
           f"grading, {counts[FAILED]} failed. Gradebook: {folder.root / 'gradebook.db'}")
