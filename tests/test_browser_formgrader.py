@@ -84,6 +84,8 @@ def test_trainer_marks_a_reflection_in_formgrader(graded_course, tmp_path):
                 time.sleep(0.3)
         printed = Path(log.name).read_text()
         assert f"{base}/formgrader?token={token}" in printed
+        guide = folder.root / "marking-guide.html"
+        assert f"Mark schemes and model answers: {guide}" in printed and "Mark scheme" in guide.read_text()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -135,9 +135,16 @@ def _trainer(args: argparse.Namespace) -> int:
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     base = f"http://127.0.0.1:{port}"
+    # formgrader shows a trainee's answer, not the mark scheme: keep the guide beside it
+    from alcourse.curriculum import load_curriculum
+    from alcourse.curriculum.guide import marking_guide_html
+
+    guide = folder.root / "marking-guide.html"
+    guide.write_text(marking_guide_html(load_curriculum()), encoding="utf-8")
     print(f"Formgrader (mark written answers, review flagged checks, comment): "
           f"{base}/formgrader?token={token}")
     print(f"JupyterLab on the course folder: {base}/lab?token={token}")
+    print(f"Mark schemes and model answers: {guide} (also in JupyterLab's file browser)")
     print("Stop with Ctrl+C.", flush=True)
     # nbgrader's formgrader reads nbgrader_config.py from the folder the server starts in; exec, so
     # that Ctrl+C and signals reach JupyterLab itself
