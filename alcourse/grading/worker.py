@@ -170,7 +170,10 @@ class GradingWorker:
             self.context.discard(student)
             return self._failed(student, why, started)
         self.context.journal.pop(student, None)
-        result = self.api.autograde(self.cfg.module, student, force=True, create=True)
+        try:
+            result = self.api.autograde(self.cfg.module, student, force=True, create=True)
+        finally:
+            self.context.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
         incidents = self.context.journal.pop(student, [])
         if not result.get("success"):
             deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline", "unresponsive")]
