@@ -153,3 +153,29 @@ def open_alone(page: Any, base: str, rel: str) -> None:
     page.goto(f"{url}/lab/workspaces/{name}/tree/{rel}?token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     page.wait_for_function(KERNEL_READY, timeout=60_000)
+
+
+_OPEN_NEXT = """async (path) => {
+  const app = window.jupyterapp;
+  const old = app.shell.currentWidget;
+  if (old && old.sessionContext) {
+    old.context.model.dirty = false;  // a test run's outputs need no saving (and no dialog)
+    await old.sessionContext.shutdown();
+    old.close();
+  }
+  await app.commands.execute('docmanager:open', {path});
+}"""
+
+
+def open_next(page: Any, path: str) -> None:
+    """In JupyterLab or JupyterLite: close the open notebook (and its kernel), open ``path``.
+
+    Much quicker than loading the whole application again for every notebook.
+    """
+    from tests.browser import KERNEL_READY
+
+    page.evaluate(_OPEN_NEXT, path)
+    page.wait_for_function("""(p) => { const w = window.jupyterapp.shell.currentWidget;
+                                       return !!w && !!w.context && w.context.path.endsWith(p); }""",
+                           arg=path, timeout=30_000)
+    page.wait_for_function(KERNEL_READY, timeout=120_000)

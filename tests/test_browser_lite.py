@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from alcourse.publish.serve import serving
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, require_chromium
-from tests.site import Watch
+from tests.site import Watch, open_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MODULE = "m03-traditional-vs-action-learning"
@@ -111,8 +111,8 @@ def test_exercise_gives_feedback_offline_and_answers_survive_a_reload(site, brow
     assert watch.problems() == []
 
 
-def _play_simulator(page) -> None:  # type: ignore[no-untyped-def]
-    sim = page.locator(".alcourse-simulator").first
+def _play_simulator(scope) -> None:  # type: ignore[no-untyped-def]
+    sim = scope.locator(".alcourse-simulator").first
     sim.wait_for(timeout=60_000)
     sim.locator("button.alcourse-skip").click()
     sim.locator(".alcourse-cue").wait_for(timeout=30_000)
@@ -122,24 +122,29 @@ def _play_simulator(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_every_module_runs_offline_and_the_simulator_plays(site, browser, curriculum, tmp_path):
+    """One JupyterLite app opens each module in turn (each gets its own Pyodide kernel)."""
     played = 0
+    modules = sorted(curriculum.modules.values(), key=lambda m: m.number)
+    notebook = ".jp-NotebookPanel:not(.lm-mod-hidden)"
     with serving(site) as base:
-        for module in sorted(curriculum.modules.values(), key=lambda m: m.number):
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            watch = Watch(base).attach(context)
-            page = context.new_page()
-            open_lite(page, base, module.id)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watch = Watch(base).attach(context)
+        page = context.new_page()
+        open_lite(page, base, modules[0].id)
+        for module in modules:
+            if module is not modules[0]:
+                open_next(page, f"{module.id}/{module.notebook}")
             run_all(page)
-            errors = page.locator(ERRORS)
+            errors = page.locator(f"{notebook} :is({ERRORS})")
             assert errors.count() == 0, f"{module.id}: {errors.first.inner_text()[:2000]}"
-            notebook = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-            assert page.locator(f"{notebook} .alcourse-exercise").count() == len(module.exercise_specs())
+            expect(page.locator(f"{notebook} .alcourse-exercise")).to_have_count(
+                len(module.exercise_specs()), timeout=30_000)
             if module.simulations():
-                _play_simulator(page)
-                page.locator(".alcourse-simulator").first.screenshot(
+                _play_simulator(page.locator(notebook))
+                page.locator(f"{notebook} .alcourse-simulator").first.screenshot(
                     path=str(shots(tmp_path) / f"lite-{module.id}.png"))
                 played += 1
-            context.close()
             assert watch.external == [], f"{module.id}: requests left the machine: {watch.external}"
             assert watch.problems() == [], module.id
-    print(f"JupyterLite: {len(curriculum.modules)} modules ran offline; simulator played in {played}")
+        context.close()
+    print(f"JupyterLite: {len(modules)} modules ran offline; simulator played in {played}")
