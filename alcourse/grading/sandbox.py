@@ -223,16 +223,21 @@ class KernelFactory:
             "kernel_args": list(KERNEL_ARGS), "env": self._kernel_env(),
         }
         cmd = [sys.executable, "-P", "-m", "alcourse.grading.zygote", json.dumps(cfg)]
-        if isolation.enabled:
-            cmd = [*bwrap_command(self.scratch_root), "--", *cmd]
-        env = {**self._kernel_env(), "PYTHONDONTWRITEBYTECODE": "1"}
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self._log, env=env, cwd=self.scratch_root)
-        self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
-        self._reader.start()
-        ready = self._wait_for("__server__", timeout=120)
-        if ready.get("op") != "ready":
-            raise KernelFactoryError(f"the kernel sandbox did not start: {self.log_text()}")
+        self.proc: subprocess.Popen[bytes] | None = None
+        try:
+            if isolation.enabled:
+                cmd = [*bwrap_command(self.scratch_root), "--", *cmd]
+            env = {**self._kernel_env(), "PYTHONDONTWRITEBYTECODE": "1"}
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self._log, env=env, cwd=self.scratch_root)
+            self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
+            self._reader.start()
+            ready = self._wait_for("__server__", timeout=120)
+            if ready.get("op") != "ready":
+                raise KernelFactoryError(f"the kernel sandbox did not start: {self.log_text()}")
+        except BaseException:
+            self.close()
+            raise
         self.ready_seconds = float(ready.get("preload_seconds", 0))
 
     @staticmethod
@@ -275,7 +280,7 @@ class KernelFactory:
             return dict(self._events.get(key, {}))
 
     def _send(self, **request: Any) -> None:
-        assert self.proc.stdin is not None
+        assert self.proc is not None and self.proc.stdin is not None
         with self._write_lock:
             try:
                 self.proc.stdin.write((json.dumps(request) + "\n").encode())
@@ -324,7 +329,7 @@ class KernelFactory:
             self._events.pop(kernel_id, None)
 
     def close(self) -> None:
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             with contextlib.suppress(OSError, ValueError):
                 assert self.proc.stdin is not None
                 self.proc.stdin.close()
@@ -334,7 +339,8 @@ class KernelFactory:
                 self.proc.kill()
                 self.proc.wait()
         shutil.rmtree(self.scratch_root, ignore_errors=True)
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
 
     def __enter__(self) -> KernelFactory:
         return self

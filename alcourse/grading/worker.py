@@ -84,25 +84,29 @@ class GradingWorker:
         serialise_gradebook(self.lock)
         self.isolation = Isolation(enabled=cfg.isolation, limits=Limits(**(cfg.limits or {})))
         self.factory = KernelFactory(self.isolation)
-        self.context = GradingContext(self.factory, cfg.submission_seconds, cfg.max_output_bytes)
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
-        extra = Config()
-        extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
-                                                  RestoreCells, CheckCellMetadata]
-        extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
-                                                   ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                                   AssignLatePenalties, CheckCellMetadata]
-        extra.SandboxedExecute.timeout = cfg.cell_timeout
-        extra.SandboxedExecute.shutdown_kernel = "immediate"
-        extra.SandboxedExecute.interrupt_on_timeout = True
-        # every widget's state would be copied into the autograded notebook (about 300 kB per
-        # submission here); scores never depend on it and offline feedback cannot render it
-        extra.SandboxedExecute.store_widget_state = False
-        config.merge(extra)
-        self.config = config
-        self.api = NbGraderAPI(config=config)
-        self.coursedir = self.api.coursedir
-        self.source, self.release, self.release_sources = self._source_cells()
+        try:
+            self.context = GradingContext(self.factory, cfg.submission_seconds, cfg.max_output_bytes)
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+            extra = Config()
+            extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                                      RestoreCells, CheckCellMetadata]
+            extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
+                                                       ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+                                                       AssignLatePenalties, CheckCellMetadata]
+            extra.SandboxedExecute.timeout = cfg.cell_timeout
+            extra.SandboxedExecute.shutdown_kernel = "immediate"
+            extra.SandboxedExecute.interrupt_on_timeout = True
+            # every widget's state would be copied into the autograded notebook (about 300 kB per
+            # submission here); scores never depend on it and offline feedback cannot render it
+            extra.SandboxedExecute.store_widget_state = False
+            config.merge(extra)
+            self.config = config
+            self.api = NbGraderAPI(config=config)
+            self.coursedir = self.api.coursedir
+            self.source, self.release, self.release_sources = self._source_cells()
+        except BaseException:
+            self.factory.close()  # its scratch folders and sandbox go with it
+            raise
 
     def _source_cells(self) -> tuple[dict[str, SourceCell], dict[str, str], set[str]]:
         from nbgrader.api import Gradebook, MissingEntry
