@@ -108,6 +108,8 @@ def test_module_pages_link_to_jupyterlite_and_the_configured_hub(site, curriculu
         assert (lite_files / notebook).exists(), f"{module.id}: {notebook} is not in the lite site"
         assert f'href="{TEST_HUB}/hub/user-redirect/lab/tree/{module.id}/{module.id}.ipynb"' in page
         assert "Graded work needs JupyterLab or JupyterHub" in page
+        # no launch link made up by the theme (it points at Jupyter Book's own repository)
+        assert "git-pull" not in page and "executablebooks" not in page
 
 
 def test_module_pages_and_glossary_cross_reference_terms(site, curriculum):

@@ -91,6 +91,9 @@ def add_header_links(app: Sphinx, pagename: str, templatename: str, context: dic
     if hub:
         buttons.append({"type": "link", "text": "JupyterHub", "tooltip": "Open on your JupyterHub",
                         "icon": "fas fa-server", "url": hub_url(hub, module_id)})
+    # the theme's own launch menu needs a public repository: with a JupyterHub URL and none,
+    # it links to Jupyter Book's repository on GitHub. Ours replaces it.
+    context["header_buttons"] = [b for b in context["header_buttons"] if b.get("label") != "launch-buttons"]
     context["header_buttons"].insert(0, {"type": "group", "tooltip": "Run this module",
                                          "icon": "fas fa-rocket", "buttons": buttons,
                                          "label": "alcourse-launch-buttons"})
