@@ -109,6 +109,9 @@ def intro_page(cur: Curriculum) -> str:
              "that a trainer marks, and practise on simulated set meetings.", "",
              "You do not need to know any programming. Every exercise is answered by "
              "choosing options or by writing prose.", "",
+             "You can try every module in your browser, with nothing to install: follow "
+             "**Run this module in your browser** at the top of a module's page. Work that your "
+             "trainer grades is done in JupyterLab or on your organisation's JupyterHub.", "",
              render_collection(cur.course.collection("overview"), cur.course), "",
              "## The modules", ""]
     for module in sorted(cur.modules.values(), key=lambda m: m.number):
