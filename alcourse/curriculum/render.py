@@ -83,13 +83,20 @@ class _TermPattern:
 
 def _term_patterns(terms: list[str]) -> list[_TermPattern]:
     patterns = []
+    plain = {target: re.sub(r"\s*\([^)]*\)\s*$", "", target).strip() for target in terms}
     # longest first, so "set adviser" wins over "set"
     for target in sorted(terms, key=len, reverse=True):
-        words = re.sub(r"\s*\([^)]*\)\s*$", "", target).strip()  # "programmed knowledge (P)"
+        words = plain[target]  # "programmed knowledge (P)" is written "programmed knowledge"
         body = re.escape(words).replace(r"\ ", r"\s+")
         lead = _DETERMINERS if " " not in words else ""
+        # "set" must not be found at the start of "set adviser", linked or not
+        longer = [p[len(words):].strip() for p in plain.values()
+                  if p.lower().startswith(words.lower() + " ")]
+        not_longer = "".join(rf"(?!\s+{re.escape(rest).replace(chr(92) + ' ', chr(92) + 's+')})"
+                             for rest in longer)
         patterns.append(_TermPattern(target, re.compile(
-            rf"(?<![\w{{`<\[-])(?P<lead>{lead})(?P<term>{body}(?:s|es)?)(?![\w`>-])", re.IGNORECASE)))
+            rf"(?<![\w{{`<\[-])(?P<lead>{lead})(?P<term>{body}(?:s|es)?)(?![\w`>-]){not_longer}",
+            re.IGNORECASE)))
     return patterns
 
 

@@ -1,0 +1,107 @@
+"""Publishing helpers without a browser: glossary links, the lite lock file, the build skip."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from alcourse.curriculum.render import link_terms
+from alcourse.publish import bookbuild
+from alcourse.publish.lite import add_to_lock, build_wheel, release_notebook
+from alcourse.publish.sphinxext import hub_url, lite_url
+from tests.conftest import MODULE, ROOT
+
+TERMS = ["set", "set adviser", "problem", "programmed knowledge (P)", "action learning"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # everyday uses of a one-word term are left alone; after an article it is the term
+    ("We set out the rules. Each set meets.", "We set out the rules. Each {term}`set <set>` meets."),
+    # the longer term wins, then each term is linked once only
+    ("The set adviser and the set adviser.", "The {term}`set adviser <set adviser>` and the set adviser."),
+    # plurals link to the singular entry; a parenthesised label is not needed in the text
+    ("Their problems need programmed knowledge.",
+     "Their {term}`problems <problem>` need {term}`programmed knowledge <programmed knowledge (P)>`."),
+    ("Two problems.", "Two problems."),
+    # code, links, roles and headings stay as they are
+    ("Use `the set` or [the set](x.md) or {ref}`the set <x>`.",
+     "Use `the set` or [the set](x.md) or {ref}`the set <x>`."),
+    ("## The set", "## The set"),
+])
+def test_link_terms(text, expected):
+    assert link_terms(text, TERMS) == expected
+
+
+def test_link_terms_leaves_fenced_blocks_and_skipped_terms_alone():
+    text = "```{admonition} x\nThe set meets.\n```\nThe set meets."
+    assert link_terms(text, TERMS) == "```{admonition} x\nThe set meets.\n```\nThe {term}`set <set>` meets."
+    assert link_terms("The set meets.", TERMS, {"set"}) == "The set meets."
+
+
+def test_launch_urls():
+    assert lite_url("m01-x", "../../") == "../../lite/lab/index.html?path=m01-x/m01-x.ipynb"
+    url = hub_url("https://hub.example.org/", "m01-x")
+    assert url == "https://hub.example.org/hub/user-redirect/lab/tree/m01-x/m01-x.ipynb"
+
+
+def test_lock_entries_depend_only_on_what_the_lock_can_supply(tmp_path):
+    wheel = build_wheel(tmp_path)
+    lock = {"packages": {"pyyaml": {"name": "pyyaml"}, "ipywidgets": {"name": "ipywidgets"}}}
+    add_to_lock(lock, [wheel], {})
+    entry = lock["packages"]["alcourse"]
+    assert entry["file_name"] == wheel.name and entry["imports"] == ["alcourse"]
+    assert entry["depends"] == ["ipywidgets", "pyyaml"]
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "alcourse/session.py" in names and not any("__pycache__" in n for n in names)
+        record = archive.read(next(n for n in names if n.endswith("RECORD"))).decode()
+    assert all(line.count(",") == 2 for line in record.splitlines())
+    assert build_wheel(tmp_path / "again").read_bytes() == wheel.read_bytes(), "the wheel is not reproducible"
+
+
+def test_release_notebook_removes_what_trainees_must_not_see(curriculum):
+    nb = release_notebook(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb")
+    text = json.dumps(nb)
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    for reflection in curriculum.module(MODULE).reflections():
+        assert reflection.model_answer[:60] not in text
+    assert nb.metadata["kernelspec"]["name"] == "python"
+
+
+def test_book_build_is_skipped_only_when_nothing_changed(tmp_path, monkeypatch):
+    calls: list[str] = []
+    root = tmp_path / "repo"
+    for rel in ("book/modules/m.md", "book/lite/x.json", "_config.yml", "_toc.yml", "alcourse/a.py",
+                "notebooks/m/m.ipynb", "book/_vendor/lite/pyodide/p.js"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("v1")
+
+    def fake_book(*args, **kwargs):  # stands in for jupyter-book
+        calls.append("book")
+        (root / "_build" / "html").mkdir(parents=True, exist_ok=True)
+        (root / "_build" / "html" / "index.html").write_text("<html></html>")
+
+        class Done:
+            returncode = 0
+        return Done()
+
+    def fake_lite(output: Path, **kwargs):
+        calls.append("lite")
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "index.html").write_text("lite")
+
+    monkeypatch.setattr(bookbuild.subprocess, "run", fake_book)
+    monkeypatch.setattr(bookbuild.lite, "build", fake_lite)
+    assert bookbuild.build(root) == ["book", "lite"]
+    assert bookbuild.build(root) == []
+    (root / "book" / "modules" / "m.md").write_text("v2")
+    assert bookbuild.build(root) == ["book"]  # the lite site is kept across a page edit
+    assert (root / "_build" / "html" / "lite" / "index.html").exists()
+    (root / "notebooks" / "m" / "m.ipynb").write_text("v2")
+    assert bookbuild.build(root) == ["lite"]
+    (root / "alcourse" / "a.py").write_text("v2")
+    assert bookbuild.build(root) == ["book", "lite"]
+    assert bookbuild.build(root, force=True) == ["book", "lite"]
