@@ -31,7 +31,7 @@ from alcourse.simulation.play import Playthrough
 from alcourse.simulation.scenario import load_scenario
 from alcourse.simulation.transcript import line_text
 from alcourse.simulation.vocabulary import DIRECTIVE, EVENTS, MOVE_LABELS, MOVES, TARGET_SET
-from alcourse.widgets.feedback import NEUTRAL_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
+from alcourse.widgets.feedback import BOX_STYLE, NEUTRAL_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
 
 PHASE_NAMES = {"check-in": "Check-in", "bids": "Bids for time", "account": "Presenter's account",
                "questions": "Questions", "summary": "Summary", "actions": "Actions",
@@ -67,7 +67,8 @@ def outcome_html(record: DecisionRecord, name: str) -> str:
         text += f" A closer fit for this event: {MOVE_LABELS[best]}."
     if move in DIRECTIVE and stage != "hierarchical":
         text += f" Directive moves now cost the set some autonomy: it is {stage}."
-    return (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" style="color:{colour}">'
+    return (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
+            f'style="{BOX_STYLE};color:{colour}">'
             f"<strong>{symbol} {html.escape(word)}</strong> {html.escape(text)}</div>")
 
 
@@ -213,7 +214,8 @@ class SimulatorWidget(widgets.VBox):
     def _on_choose(self) -> None:
         if self.move.value is None:
             self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                                   f'style="color:{NEUTRAL_COLOUR}"><strong>\u2753 Choose a move first.'
+                                   f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
+                                   "<strong>\u2753 Choose a move first."
                                    "</strong> Pick one of the moves above (deliberately saying nothing is "
                                    "a move too).</div>")
             return
@@ -239,6 +241,7 @@ class SimulatorWidget(widgets.VBox):
         self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path, rewound=True)
         self.revealed = len(self._segment())
         self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                               f'style="color:{NEUTRAL_COLOUR}"><strong>\u21ba Rewound</strong> to decision '
+                               f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
+                               "<strong>\u21ba Rewound</strong> to decision "
                                f"{index + 1}. Choose a different move to try another path.</div>")
         self._refresh()
