@@ -85,3 +85,10 @@ def open_notebook(page, base: str, rel: str) -> None:  # type: ignore[no-untyped
 
 def run_all(page) -> None:  # type: ignore[no-untyped-def]
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def shots(tmp_path: Path) -> Path:
+    """Where tests put screenshots: ALCOURSE_SCREENSHOTS keeps them for a person to look at."""
+    folder = Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

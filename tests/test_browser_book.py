@@ -8,35 +8,20 @@ module page links to its notebook in the JupyterLite site and on the JupyterHub 
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from alcourse.publish.serve import serving
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.browser import shots
 from tests.site import TEST_HUB, Watch, book_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
-def shots(tmp_path: Path) -> Path:
-    # ALCOURSE_SCREENSHOTS keeps them for a person to look at
-    folder = Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def test_every_page_loads_with_nothing_from_outside_and_no_errors(site, browser, curriculum):

@@ -8,14 +8,12 @@ the browser's storage, so they survive a reload.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from alcourse.publish.serve import serving
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, require_chromium
+from tests.browser import KERNEL_READY, shots
 from tests.site import Watch, open_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,19 +25,8 @@ ERRORS = (".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']
           ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def open_lite(page, base: str, module: str) -> None:  # type: ignore[no-untyped-def]

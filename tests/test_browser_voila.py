@@ -7,17 +7,15 @@ request that would leave the machine is routed to fail and recorded: there must 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from alcourse.publish.voila import command
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium
+from tests.browser import free_port, require_chromium, shots
 from tests.site import Watch, axe, describe, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -53,18 +51,8 @@ def voila(tmp_path_factory):
             proc.wait(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _open_app(context, base: str, module: str):  # type: ignore[no-untyped-def]
