@@ -8,6 +8,7 @@ the browser's storage, so they survive a reload.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -34,6 +35,16 @@ def open_lite(page, base: str, module: str) -> None:  # type: ignore[no-untyped-
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # Pyodide starts in a web worker: running cells before it is ready would queue them
     page.wait_for_function(KERNEL_READY, timeout=120_000)
+
+
+def _eventually(page, predicate: str, arg: object, seconds: float = 30) -> bool:  # type: ignore[no-untyped-def]
+    """Poll an async page function (wait_for_function does not await promises)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if page.evaluate(predicate, arg):
+            return True
+        page.wait_for_timeout(500)
+    return False
 
 
 def run_all(page) -> None:  # type: ignore[no-untyped-def]
@@ -79,9 +90,11 @@ def test_exercise_gives_feedback_offline_and_answers_survive_a_reload(site, brow
         exercise.locator(".alcourse-choice").first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots(tmp_path) / "lite-feedback.png"))
         # the answers file is written beside the notebook, in the browser's storage
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('.jp-DirListing-itemText')]
-                      .some(e => e.textContent.includes('.answers.json'))""", timeout=30_000)
+        # ask the contents service itself, not the file browser, which refreshes on a timer
+        assert _eventually(page, """async (path) => {
+                 try { await window.jupyterapp.serviceManager.contents.get(path, {content: false});
+                       return true; } catch (e) { return false; } }""",
+                           f"{MODULE}/{MODULE}.answers.json"), "answers file never saved in the browser"
 
         page.reload()
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
