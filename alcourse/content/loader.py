@@ -20,9 +20,17 @@ def data_dir() -> Path:
 
 def load_file(path: Path) -> ContentFile:
     """Parse and validate one content file."""
+    return _build_file(_read_file(path), path)
+
+
+def _read_file(path: Path) -> object:
     raw = read_yaml(path, ContentError)
     if raw is None:
         raise ContentError(path, 1, "(file)", "is empty; add sources, collections, tables or glossary")
+    return raw
+
+
+def _build_file(raw: object, path: Path) -> ContentFile:
     return build(ContentFile, raw, error=ContentError, path=path.stem)
 
 
@@ -41,8 +49,9 @@ def load_course(folder: Path | None = None) -> Course:
     seen: dict[str, str] = {}
     raw_lines: dict[str, tuple[Path, int]] = {}
     for path in files:
-        content = load_file(path)
-        raw = read_yaml(path, ContentError)
+        # parsed once: the typed records and the line numbers come from the same tree
+        raw = _read_file(path)
+        content = _build_file(raw, path)
         lines = _id_lines(raw)
         for group, target in (
             (content.sources, course.sources),

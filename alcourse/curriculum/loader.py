@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from alcourse.content.loader import ContentError, data_dir, load_course
 from alcourse.content.model import Course
@@ -46,9 +47,17 @@ class Curriculum:
 
 
 def load_module(path: Path) -> Module:
+    return _build_module(_read_module(path), path)
+
+
+def _read_module(path: Path) -> Any:
     raw = read_yaml(path, ContentError)
     if raw is None:
         raise ContentError(path, 1, "(file)", "is empty; see another module file for the shape")
+    return raw
+
+
+def _build_module(raw: Any, path: Path) -> Module:
     return build(Module, raw, error=ContentError, path=path.stem)
 
 
@@ -59,8 +68,9 @@ def load_curriculum(folder: Path | None = None) -> Curriculum:
     cur = Curriculum(course)
     known = set(course.all_ids()) | set(course.collections) | set(course.tables)
     for path in sorted((folder / "modules").glob("*.yaml")):
-        module = load_module(path)
-        raw = read_yaml(path, ContentError)
+        # parsed once: the typed module and the line numbers come from the same tree
+        raw = _read_module(path)
+        module = _build_module(raw, path)
         if module.id != path.stem:
             raise ContentError(path, raw.line_of("id"), "id",
                                f"is {module.id!r} but the file is {path.name}; make them match")
