@@ -122,8 +122,8 @@ class ExerciseWidget(widgets.VBox):
         self.feedback[question.id].value = feedback_html(result, first_label)
 
     def _update_progress(self) -> None:
-        answered = len([q for q in self.exercise.questions
-                        if q.id in self.store.graded(self.exercise.id)])
+        graded = self.store.graded(self.exercise.id)  # one read of the answers file, not one per question
+        answered = len([q for q in self.exercise.questions if q.id in graded])
         total = len(self.exercise.questions)
         self.progress.value = (f'<p role="status"><strong>Answered {answered} of {total}.</strong> '
                                "Your answers are saved as you go.</p>")
