@@ -17,6 +17,7 @@ Point(x=3, label='top')
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from pathlib import Path
@@ -40,6 +41,28 @@ class LocatedError(ValueError):
         self.field = field
         self.message = message
         super().__init__(f"{self.file}:{line}: {field}: {message}")
+
+
+_PLAIN_KEY = re.compile(r"^[^:\n]+$")
+
+
+def child_field(path: str, key: object) -> str:
+    """The dotted field for ``key`` under ``path``.
+
+    A key with a colon or a line break would make ``FILE:LINE: field: message``
+    ambiguous, so such a key is named by its line instead (and quoted in the message).
+
+    >>> child_field("scenario", "title"), child_field("scenario", "a: b")
+    ('scenario.title', 'scenario.(key on this line)')
+    """
+    text = str(key)
+    name = text if _PLAIN_KEY.match(text) else "(key on this line)"
+    return f"{path}.{name}" if path else name
+
+
+def _named(key: object) -> str:
+    """How a message starts for ``key``: empty when the field already names it."""
+    return "" if _PLAIN_KEY.match(str(key)) else f"the key {str(key)!r} "
 
 
 class LMap(dict):  # type: ignore[type-arg]
@@ -75,11 +98,12 @@ def _make_loader(file: str, error: type[LocatedError]) -> type[yaml.SafeLoader]:
             key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
-                raise error(file, line, str(key), "keys must be words; put the key in quotes")
+                raise error(file, line, child_field("", key),
+                            f"keys must be words; put {str(key)!r} in quotes")
             if key in result:
                 raise error(
-                    file, line, key,
-                    f"appears twice in one block (first on line {result.key_lines[key]}); "
+                    file, line, child_field("", key),
+                    f"{_named(key)}appears twice in one block (first on line {result.key_lines[key]}); "
                     "keep one of them",
                 )
             result[key] = loader.construct_object(value_node, deep=True)
@@ -198,8 +222,8 @@ def _convert(tp: Any, data: Any, error: type[LocatedError], path: str,
         for key in data:
             if key not in fields:
                 raise error(
-                    file, _line_of(data, key, line), f"{path}.{key}",
-                    f"is not a known field; allowed: {', '.join(fields)}",
+                    file, _line_of(data, key, line), child_field(path, key),
+                    f"{_named(key)}is not a known field; allowed: {', '.join(fields)}",
                 )
         kwargs = {}
         for name, field in fields.items():
@@ -233,7 +257,7 @@ def _convert(tp: Any, data: Any, error: type[LocatedError], path: str,
             raise error(file, line, path, f"should be {_describe(tp)}, not {_show(data)}")
         inner = get_args(tp)[1]
         return {
-            key: _convert(inner, value, error, f"{path}.{key}", file, _line_of(data, key, line))
+            key: _convert(inner, value, error, child_field(path, key), file, _line_of(data, key, line))
             for key, value in data.items()
         }
     if origin is Literal:

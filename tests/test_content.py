@@ -144,3 +144,16 @@ def test_wrong_type_and_empty_file(tmp_path):
     (empty / "extra.yaml").write_text("")
     with pytest.raises(ContentError, match=r"extra.yaml:1: \(file\): is empty"):
         load_course(empty)
+
+
+def test_a_key_with_a_colon_keeps_the_error_format_unambiguous(tmp_path):
+    # found by the scenario fuzzer: ':' typed before a comment turns the comment into a key
+    data = _copy_data(tmp_path)
+    seed = data / "seed.yaml"
+    _break(seed, "# The seed:", ":# The seed:")
+    with pytest.raises(ContentError) as err:
+        load_course(data)
+    assert re.match(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$",
+                    str(err.value), re.DOTALL), str(err.value)
+    assert err.value.line == 1 and err.value.field == "seed.(key on this line)"
+    assert "the key ':# The seed'" in err.value.message and "is not a known field" in err.value.message
