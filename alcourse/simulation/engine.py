@@ -106,6 +106,10 @@ class DecisionRecord:
     intervention: Intervention
     outcome: str
     """``resolved`` (the move worked), ``unresolved``, or ``set`` (the set handled it itself)."""
+    chance: float = 0.0
+    """The chance the move had of working, after timing, stage and aim."""
+    reasons: tuple[str, ...] = ()
+    """Why the chance was lower than the move's fit, in the trainee's words."""
 
 
 @dataclass(slots=True)
@@ -222,6 +226,8 @@ class Simulation:
         self.stuck = False
         self.airtime: dict[str, float] = {}
         """Seconds each non-presenting member has spoken in the current slot."""
+        self._why: list[str] = []
+        self._chance = 0.0
 
     def result(self) -> Result:
         """What has happened so far (the whole programme once :meth:`steps` is exhausted)."""
@@ -266,8 +272,10 @@ class Simulation:
             raise TypeError(f"expected an Intervention, got {intervention!r}")
         if intervention.target != TARGET_SET and intervention.target not in self.by_id:
             raise ValueError(f"unknown target {intervention.target!r}; allowed: 'set' or a member id")
+        self._why = []
+        self._chance = 0.0
         outcome = self._apply(event, member, intervention)
-        self.decisions.append(DecisionRecord(decision, intervention, outcome))
+        self.decisions.append(DecisionRecord(decision, intervention, outcome, self._chance, tuple(self._why)))
         return outcome
 
     def _apply(self, event: str, member: Member | None, iv: Intervention) -> str:
@@ -297,15 +305,25 @@ class Simulation:
         self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
                   text_key=move, event=event, move=move, target=target)
         effect = fit(event, move, self.fit_table)
+        why = self._why
         if directive:
-            effect *= max(0.3, 1.0 + p.directive_early * (1.0 - 3.0 * s.autonomy))
+            stage_factor = max(0.3, 1.0 + p.directive_early * (1.0 - 3.0 * s.autonomy))
+            effect *= stage_factor
+            if stage_factor < 1.0:
+                why.append(f"the set is {stage_of(s.autonomy)}, so a directive move works less well now")
             s.autonomy = clamp(s.autonomy - p.directive_erosion * s.autonomy)
         if move == "hand-over" and s.awareness < p.handover_awareness:
             effect *= p.handover_floundering
-        if self.turn_counter - self.last_intervention < p.crowding_gap:
+            why.append("the set does not yet notice its own process well enough to take it over")
+        gap = self.turn_counter - self.last_intervention
+        if gap < p.crowding_gap:
             effect *= p.crowding_factor
+            why.append(f"you stepped in only {gap} turn{'s' if gap != 1 else ''} after your last move, "
+                       "which crowds the set")
         if member is not None and target not in (TARGET_SET, member.id):
             effect *= 0.5  # aimed at the wrong person
+            why.append(f"it was aimed at someone other than {member.name}")
+        self._chance = clamp(effect)
         self.last_intervention = self.turn_counter
         self.meeting_interventions += 1
         if move == "hand-over":
@@ -503,7 +521,7 @@ class Simulation:
                     yield from self._event("absence", m)
         for m in present:
             last = m.actions[-1] if m.actions else None
-            key = "check-in"
+            key = "check-in-first" if number == 1 else "check-in"
             if last is not None and last.meeting == number - 1:
                 key = "check-in-done" if last.completed else "check-in-undone"
             self._say(m.id, "check-in", self._seconds(p.seconds_check_in, 0.6 + 0.8 * m.talkativeness),

@@ -11,10 +11,16 @@ for the words. Templates use ``{presenter}``, ``{name}``, ``{problem}``,
 from __future__ import annotations
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
+    "check-in-first": (
+        "Busy month. Good to have the time set aside for this.",
+        "I'm a bit distracted today: we had an inspection visit this week.",
+        "I'm curious how this will work. I've not been in a set before.",
+        "Honestly, I nearly didn't come. It's been relentless.",
+    ),
     "check-in": (
         "Busy month. Good to be here and have the time.",
         "I'm a bit distracted today: we had an inspection visit this week.",
-        "Glad to be back. Last time stayed with me.",
+        "Glad to be back. What we talked about last time stayed with me.",
         "Honestly, I nearly didn't come. It's been relentless.",
     ),
     "check-in-done": (
