@@ -14,10 +14,9 @@ from alcourse.session import Session
 from alcourse.simulation import Intervention, load_scenario, policy, run
 from alcourse.simulation.engine import DecisionRecord
 from alcourse.simulation.grading import score_criterion
-from alcourse.simulation.parameters import FIT
 from alcourse.simulation.play import ChoiceStore
 from alcourse.simulation.scenario import shipped_scenarios
-from alcourse.simulation.vocabulary import EVENTS, TURN_TYPES
+from alcourse.simulation.vocabulary import EVENTS, FIT, TURN_TYPES
 from alcourse.widgets.simulator import STYLE, SimulatorWidget, outcome_html
 
 MODULE = "m09-simulated-set"

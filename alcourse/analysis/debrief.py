@@ -77,10 +77,11 @@ def debrief_from_result(result: Any) -> Debrief:
                      "specific_actions": m.specific_actions, "actions_completed": m.actions_completed,
                      "dependence": m.dependence})
     played = {m.meeting for m in result.meetings}
-    kept = [r for r in result.rows if r[0] in played]
+    kept = [r for r in result.rows if r.meeting in played]
     members = [m.id for m in result.scenario.members]
-    measures = turn_measures([r[3] for r in kept], [r[4] for r in kept], [r[5] for r in kept],
-                             [r[7] for r in kept], members=members)
+    measures = turn_measures([r.speaker for r in kept], [r.turn_type for r in kept],
+                             [r.seconds for r in kept],
+                             [r.move for r in kept], members=members)
     moves: dict[str, int] = {}
     for record in result.decisions:
         if record.decision.meeting in played:

@@ -16,6 +16,7 @@ alcourse.simulation.scenario.ScenarioError: bad.yaml:1: scenario.title: is missi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any, Literal
 
 from alcourse.located import LocatedError, build, parse_yaml, read_yaml
 from alcourse.simulation.parameters import PARAMETER_NAMES, Parameters
-from alcourse.simulation.vocabulary import EVENTS, MOVES, PHASES
+from alcourse.simulation.rulebook import Rulebook, RulebookError, default_rulebook
+from alcourse.simulation.vocabulary import MOVES, PHASES
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
@@ -114,12 +116,27 @@ class Scenario:
     moments: tuple[Moment, ...] = ()
     parameters: dict[str, float] = field(default_factory=dict)
     fit: dict[str, dict[str, float]] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)
+    """Events of this scenario's own, declared as in ``scenarios/model/events.yaml``."""
 
     def member(self, member_id: str) -> MemberSpec:
         for member in self.members:
             if member.id == member_id:
                 return member
         raise KeyError(f"scenario {self.id!r} has no member {member_id!r}")
+
+    def rulebook(self) -> Rulebook:
+        """The shipped events and moves, with this scenario's own events added."""
+        return self._rulebook
+
+    @functools.cached_property
+    def _rulebook(self) -> Rulebook:
+        # compiled once per scenario; the file was checked when it was loaded
+        return default_rulebook().with_events(self.events, f"{self.id}.yaml") if self.events \
+            else default_rulebook()
+
+    def event_ids(self) -> list[str]:
+        return list(self.rulebook().events)
 
     def model_parameters(self) -> Parameters:
         """The default parameters with this scenario's overrides applied."""
@@ -172,15 +189,21 @@ def _check(scenario: Scenario, raw: Any) -> None:
             raise _fail(_item(members, index), "id", f"{where}.id",
                         f"{member.id!r} is used twice (or is the reserved word 'set'); ids must be unique")
         seen.add(member.id)
+    events_raw = raw.get("events") if isinstance(raw, dict) else None
+    try:
+        book = default_rulebook().with_events(events_raw, getattr(raw, "file", "<string>"))
+    except RulebookError as exc:
+        raise ScenarioError(exc.file, exc.line, exc.field, exc.message) from None
+    known_events = book.events
     moments = raw.get("moments") if isinstance(raw, dict) else None
     for index, moment in enumerate(scenario.moments):
         where, node = f"scenario.moments[{index}]", _item(moments, index)
         if moment.member not in seen:
             raise _fail(node, "member", f"{where}.member",
                         f"is {moment.member!r}; allowed: one of the member ids {', '.join(sorted(seen))}")
-        if moment.event not in EVENTS:
+        if moment.event not in known_events:
             raise _fail(node, "event", f"{where}.event",
-                        f"is {moment.event!r}; allowed: {', '.join(EVENTS)}")
+                        f"is {moment.event!r}; allowed: {', '.join(known_events)}")
         if not 1 <= moment.meeting <= scenario.meetings:
             raise _fail(node, "meeting", f"{where}.meeting",
                         f"is {moment.meeting}; allowed: a meeting from 1 to {scenario.meetings}")
@@ -203,9 +226,9 @@ def _check(scenario: Scenario, raw: Any) -> None:
     fit_raw = raw.get("fit") if isinstance(raw, dict) else None
     for event, row in scenario.fit.items():
         row_raw = fit_raw.get(event) if isinstance(fit_raw, dict) else None
-        if event not in EVENTS:
+        if event not in known_events:
             raise _fail(fit_raw, event, f"scenario.fit.{event}",
-                        f"is not an event; allowed: {', '.join(EVENTS)}")
+                        f"is not an event; allowed: {', '.join(known_events)}")
         for move, value in row.items():
             if move not in MOVES:
                 raise _fail(row_raw, move, f"scenario.fit.{event}.{move}",

@@ -10,6 +10,8 @@ for the words. Templates use ``{presenter}``, ``{name}``, ``{problem}``,
 
 from __future__ import annotations
 
+from alcourse.simulation.rulebook import default_rulebook
+
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "check-in-first": (
         "Busy month. Good to have the time set aside for this.",
@@ -111,21 +113,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "I think we've drifted. What question is {presenter} trying to answer?",
     ),
     "apologies": ("Apologies from {name}.",),
-    # The adviser's lines, one for each move.
-    "prescriptive": ("{target}, please put that as an open question.",),
-    "informative": ("Here is what I notice, and some information that may help.",),
-    "confronting": ("{target}, I notice that was advice rather than a question.",),
-    "cathartic": ("{target}, it sounds as if this is stirring up strong feelings. Say more?",),
-    "catalytic": ("{target}, what is it you most want to understand here?",),
-    "supportive": ("{target}, thank you for that: it took courage.",),
-    "timebox": ("We have about ten minutes left in this slot. How do you want to use them?",),
-    "round": ("Let's hear from each of you in turn: one question each.",),
-    "pause": ("Let's take a moment of silence before the next question.",),
-    "which-question": ("What question are you answering?",),
-    "next-action": ("{target}, what will you do before next time?",),
-    "recontract": ("Can we look again at the ground rules we agreed?",),
-    "hand-over": ("Who would like to lead us through this?",),
 }
+
+
+# The adviser's lines live with the moves (scenarios/model/moves.yaml), so a new move brings its words.
+TEMPLATES.update({move.id: move.lines for move in default_rulebook().moves.values() if move.lines})
 
 
 def render(key: str, index: int, **values: str) -> str:

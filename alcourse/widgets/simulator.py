@@ -28,11 +28,12 @@ import jinja2
 
 from alcourse.curriculum.model import SimulationSpec
 from alcourse.simulation.engine import ADVISER, DecisionRecord, Intervention
-from alcourse.simulation.parameters import FIT, fit
 from alcourse.simulation.play import Playthrough
+from alcourse.simulation.rulebook import Rulebook, default_rulebook
 from alcourse.simulation.scenario import load_scenario
 from alcourse.simulation.transcript import line_text
-from alcourse.simulation.vocabulary import DIRECTIVE, EVENTS, MOVE_LABELS, MOVES, TARGET_SET
+from alcourse.simulation.turns import Turn
+from alcourse.simulation.vocabulary import DIRECTIVE, MOVE_LABELS, MOVES, TARGET_SET
 from alcourse.widgets.feedback import BOX_STYLE, NEUTRAL_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
 
 # The same target size as the exercises (see alcourse.widgets.exercise): ipywidgets draws radio
@@ -88,18 +89,20 @@ class Choices(Protocol):
                   rewound: bool = False) -> None: ...
 
 
-def outcome_html(record: DecisionRecord, name: str) -> str:
+def outcome_html(record: DecisionRecord, name: str, book: Rulebook | None = None) -> str:
     """Feedback on one decision: a symbol and a word, then what happened and why.
 
     Event labels carry their own article ("A member withdrawing"), so the text
     names the event in brackets or uses its own ``persists`` sentence.
     """
-    event = EVENTS[record.decision.event]
+    book = book or default_rulebook()
+    event = book.events[record.decision.event]
     move = record.intervention.move
     stage = record.decision.stage
     label = event.label[:1].lower() + event.label[1:]
-    best_fit = max(FIT.get(event.id, {}).values(), default=0.0)
-    best = max(FIT.get(event.id, {}).items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+    best_fit = max(event.fit.values(), default=0.0)
+    best = max(event.fit.items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+    fit = book.fit
     persists = event.persists.format(name=name or "The member")
     if record.outcome == "resolved":
         symbol, word, colour = "\u2714", "It worked.", RIGHT_COLOUR
@@ -121,7 +124,7 @@ def outcome_html(record: DecisionRecord, name: str) -> str:
                      "miss. Try it again at the next chance, or rewind and compare.")
     better = best is not None and best != move and fit(event.id, move) < fit(event.id, best)
     if record.outcome == "unresolved" and better:
-        text += f" A closer fit for this event: {MOVE_LABELS[best]}."
+        text += f" A closer fit for this event: {book.moves[best].label}."
     if move in DIRECTIVE and stage != "hierarchical":
         text += f" Directive moves now cost the set some autonomy: it is {stage}."
     return (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
@@ -191,13 +194,13 @@ class SimulatorWidget(widgets.VBox):
         self._refresh()
 
     # ----- what the trainee sees
-    def _segment(self) -> list[tuple[Any, ...]]:
+    def _segment(self) -> list[Turn]:
         index = len(self.game.path)
         return self.game.rows_since(index)
 
-    def _line(self, row: tuple[Any, ...]) -> str:
+    def _line(self, row: Turn) -> str:
         result = self.game.result()
-        speaker = row[3]
+        speaker = row.speaker
         # No turn-type tag: naming "advice question" beside the line would do the noticing for the trainee.
         who = "You" if speaker == ADVISER else self.names.get(speaker, "The set")
         return f"<li><strong>{html.escape(who)}:</strong> {html.escape(line_text(result, row))}</li>"
@@ -226,9 +229,8 @@ class SimulatorWidget(widgets.VBox):
         self.skip_button.description = "Skip to the end" if pending is None else "Skip to the decision"
         self.decision_box.layout.display = "" if waiting else "none"
         if waiting:
-            event = EVENTS[pending.event]
             self.cue.value = (f'<div class="alcourse-cue"><p><strong>\u25b6 Decision point: '
-                              f"{html.escape(event.label)}.</strong> Cue: {html.escape(pending.cue)}</p>"
+                              f"{html.escape(pending.label)}.</strong> Cue: {html.escape(pending.cue)}</p>"
                               "<p>Choose your move and who it is aimed at, then press "
                               "<em>Make this move</em>.</p></div>")
             self.move.value = None
@@ -238,7 +240,7 @@ class SimulatorWidget(widgets.VBox):
             self.target.value = pending.member if pending.member in pending.present else TARGET_SET
         self.choose_button.disabled = not waiting
         decisions = [(f"Decision {d.decision.index + 1}: meeting {d.decision.meeting}, "
-                      f"{EVENTS[d.decision.event].label.lower()} ({d.intervention.move})",
+                      f"{d.decision.label.lower()} ({d.intervention.move})",
                       d.decision.index) for d in game.sim.decisions]
         self.rewind_to.options = decisions
         self.rewind_to.disabled = self.rewind_button.disabled = not decisions
@@ -291,7 +293,7 @@ class SimulatorWidget(widgets.VBox):
         record = self.game.choose(Intervention(move, target))
         self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path)
         self.last = record
-        self.feedback.value = outcome_html(record, self.names.get(pending.member, ""))
+        self.feedback.value = outcome_html(record, self.names.get(pending.member, ""), self.game.sim.book)
         self.revealed = min(2, len(self._segment()))  # your own move and the first reaction to it
         self._refresh()
 
