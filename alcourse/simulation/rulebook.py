@@ -582,3 +582,18 @@ def default_rulebook() -> Rulebook:
     moves = compile_moves(read_yaml(moves_file, RulebookError), str(moves_file))
     events_file = MODEL_DIR / "events.yaml"
     return compile_rulebook(read_yaml(events_file, RulebookError), str(events_file), moves)
+
+
+def check_model_file(path: Path) -> str | None:
+    """If ``path`` is an events or moves file, check it and say what it declares; else None.
+
+    Raises :class:`RulebookError` (file, line, field) for any mistake.
+    """
+    raw = read_yaml(path, RulebookError)
+    if not isinstance(raw, dict) or "members" in raw:
+        return None
+    if "moves" in raw and "events" not in raw:
+        return f"{len(compile_moves(raw, str(path)))} moves"
+    if "events" in raw:
+        return f"{len(compile_rulebook(raw, str(path)).events)} events"
+    return None
