@@ -158,5 +158,6 @@ def test_no_turn_is_read_by_bare_index(path: Path):
 def test_outcomes_do_not_import_the_engine():
     tree = ast.parse((ROOT / "alcourse" / "simulation" / "outcomes.py").read_text())
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
     assert not any(name and name.endswith("engine") for name in imported)
