@@ -221,6 +221,8 @@ class Simulation:
         self.phase = "check-in"
         self.slot_events: set[str] = set()
         self.meeting_events: set[str] = set()
+        self.said: set[int] = set()
+        """Scripted moments already said (each is said once)."""
         self.stuck = False
         self.airtime: dict[str, float] = {}
         """Seconds each non-presenting member has spoken in the current slot."""
@@ -253,7 +255,8 @@ class Simulation:
         self._say(speaker, turn_type, self._seconds(mean, scale), text_key=key)
 
     def ask(self, member: Member, kind: str) -> None:
-        self._question(member, kind)
+        if member is not self.presenter:  # a presenter's own question would be to themselves
+            self._question(member, kind)
 
     # ----- recording
     def _say(self, speaker: str, turn_type: str, seconds: float, *, text_key: str | None = None,
@@ -441,12 +444,17 @@ class Simulation:
         self._say(pres.id, "answer", self._seconds(p.seconds_answer, 1.3 if kind == "open-question" else 0.7))
 
     def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:
-        for moment in self.scenario.moments:
-            if moment.meeting != self.meeting or moment.phase != phase:
+        for number, moment in enumerate(self.scenario.moments):
+            if moment.meeting != self.meeting or moment.phase != phase or number in self.said:
                 continue
             member = self.by_id[moment.member]
             if not member.present:
                 continue
+            if moment.presenter and (self.presenter is None or self.presenter.id != moment.presenter):
+                continue  # the line speaks to that presenter: it waits for their slot
+            if phase == "questions" and member is self.presenter:
+                continue  # a presenter does not question themselves: it waits for another slot
+            self.said.add(number)
             event = self.book.events[moment.event]
             turn = event.scripted_turn or ("account" if member is self.presenter else "comment")
             self._say(member.id, turn, self._seconds(self.p.seconds_question, 1.5), event=moment.event,
@@ -469,7 +477,8 @@ class Simulation:
     def _attend(self) -> list[Member]:
         rng = self.rng
         # a scripted moment happens as written, so its member comes to that meeting
-        scripted = {moment.member for moment in self.scenario.moments if moment.meeting == self.meeting}
+        scripted = {who for moment in self.scenario.moments if moment.meeting == self.meeting
+                    for who in (moment.member, moment.presenter) if who}
         for m in self.members:
             m.present = rng.random() < m.attendance or m.id in scripted
             m.weight = 1.0
@@ -510,7 +519,11 @@ class Simulation:
         yield from self._scripted("bids")
         order = sorted(present, key=lambda m: (m.presented, -(m.spec.problem.stakes * m.energy
                                                               + 0.3 * rng.random())))
-        presenters = order[:min(p.slots_per_meeting, max(1, len(present) - 2))]
+        slots = min(p.slots_per_meeting, max(1, len(present) - 2))
+        due = [self.by_id[m.presenter] for m in self.scenario.moments
+               if m.meeting == number and m.presenter and self.by_id[m.presenter].present]
+        # a scripted line written for one presenter's slot brings that presenter forward
+        presenters = [*due, *(m for m in order if m not in due)][:slots] if due else order[:slots]
         insight_gains = []
         for pres in presenters:
             before = pres.insight

@@ -10,6 +10,8 @@ for the words. Templates use ``{presenter}``, ``{name}``, ``{problem}``,
 
 from __future__ import annotations
 
+import string
+
 from alcourse.simulation.rulebook import default_rulebook
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -120,11 +122,26 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
 TEMPLATES.update({move.id: move.lines for move in default_rulebook().moves.values() if move.lines})
 
 
-def render(key: str, index: int, **values: str) -> str:
-    """The sentence for template ``key`` number ``index`` (wrapping), filled with ``values``."""
-    options = TEMPLATES[key]
-    text = options[index % len(options)]
-    return text.format_map(_Default(values))
+def render(key: str, index: int, lines: dict[str, tuple[str, ...]] | None = None, **values: str) -> str:
+    """The sentence for template ``key`` number ``index`` (wrapping), filled with ``values``.
+
+    ``lines`` are a scenario's own wordings, used before the course's.
+
+    >>> render("prescriptive", 0, target="everyone")
+    'Everyone, please put that as an open question.'
+    """
+    options = (lines or {}).get(key) or TEMPLATES[key]
+    text = options[index % len(options)].format_map(_Default(values))
+    return text[:1].upper() + text[1:]
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a template uses.
+
+    >>> sorted(placeholders("{presenter}, what about {problem}?"))
+    ['presenter', 'problem']
+    """
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 class _Default(dict):  # type: ignore[type-arg]
