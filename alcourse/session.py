@@ -82,25 +82,42 @@ class Session:
         return SimulatorWidget(self._simulation(sim_id), self._choices())
 
     def simulation_progress(self, sim_id: str, criterion_id: str | None = None) -> None:
-        """Say how far the simulation has been played and what this criterion measures."""
+        """Say what this criterion measures and where the saved path stands on it.
+
+        Shown as wrapping HTML in a notebook (monospace output breaks words) and as
+        plain text elsewhere; only the first criterion's cell also says how far the
+        programme has been played, so the cells do not repeat one sentence.
+        """
+        from IPython.display import display
+
         from alcourse.answers import AnswersError
+        from alcourse.simulation.grading import score_criterion
+        from alcourse.widgets.simulator import ProgressNote
 
         spec = self._simulation(sim_id)
-        if criterion_id is not None:
-            print(f"Criterion: {spec.criterion(criterion_id).label}")
+        lines = []
+        criterion = spec.criterion(criterion_id) if criterion_id is not None else None
+        if criterion is not None:
+            lines.append(f"Criterion: {criterion.label}")
         try:
             game = self._replay(sim_id)
         except AnswersError as exc:
-            print(f"Your saved choices cannot be read: {exc}")
+            display(ProgressNote((*lines, f"Your saved choices cannot be read: {exc}")))
             return
-        played = len(game.result().meetings)
-        total = game.scenario.meetings
-        if game.finished:
-            print(f"\u2714 You have played all {total} meetings and answered {len(game.path)} decision "
-                  "points. Your trainer grades the path you finished with, by replaying your saved choices.")
-        else:
-            print(f"{played} of {total} meetings played; {len(game.path)} decision points answered so "
-                  "far. Go back to the simulation above to finish the programme.")
+        if criterion is not None:
+            got = score_criterion(criterion.kind, criterion.points, criterion.bound, game.result())
+            lines.append(f"On the path you have played so far: {got.explanation}.")
+        if criterion is None or criterion.id == spec.criteria[0].id:
+            played = len(game.result().meetings)
+            total = game.scenario.meetings
+            if game.finished:
+                lines.append(f"\u2714 You have played all {total} meetings and answered {len(game.path)} "
+                             "decision points. Your trainer grades the path you finished with, by replaying "
+                             "your saved choices.")
+            else:
+                lines.append(f"{played} of {total} meetings played; {len(game.path)} decision points "
+                             "answered so far. Go back to the simulation above to finish the programme.")
+        display(ProgressNote(tuple(lines)))
 
     def simulation_score(self, sim_id: str, criterion_id: str) -> float:
         """Points for one criterion, from replaying the saved choices: the value nbgrader records."""

@@ -95,7 +95,7 @@ def test_any_sequence_of_valid_interventions_runs_to_the_end(sid, moves, seed):
     result = run(scenario, scripted(choices), seed=seed)
     assert result.finished and result.programme is not None
     assert len(result.meetings) == scenario.meetings
-    assert {row[4] for row in result.rows} <= set(TURN_TYPES)
+    assert {row.turn_type for row in result.rows} <= set(TURN_TYPES)
     assert {d.decision.event for d in result.decisions} <= set(EVENTS)
     for done, choice in zip(result.decisions, choices, strict=False):
         assert done.intervention == choice

@@ -113,7 +113,7 @@ def test_wrong_and_partial_paths_lose_marks(spec, scenario, tmp_path):
     halfway = next(i for i, d in enumerate(game.sim.decisions) if d.decision.meeting == 3)
     _write(tmp_path, scenario, model_path(scenario)[:halfway])
     scores = _scores(tmp_path, spec)
-    assert scores["advice"] == 2.0 and scores["handover"] < 3.0
+    assert scores["advice"] == 2.0 and scores["actions"] < 3.0
     assert 0 < sum(scores.values()) < spec.max_points
 
 

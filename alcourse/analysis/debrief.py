@@ -24,12 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alcourse.simulation.outcomes import turn_measures
-from alcourse.simulation.vocabulary import HERON, MOVE_LABELS, STRUCTURAL
+from alcourse.simulation.vocabulary import DIRECTIVE, HERON, MOVE_LABELS, STRUCTURAL
 
 # Okabe-Ito colours: distinguishable with colour-vision deficiencies; hatches carry the meaning too.
 OPEN, CLOSED, ADVICE, INK = "#0072B2", "#E69F00", "#D55E00", "#222222"
 GINI_BOUND = 0.25
-"""Airtime Gini above which the debrief suggests widening participation."""
+"""Airtime Gini above which the debrief suggests widening participation; graded criteria use the same."""
+UNEVEN = "how unevenly members shared the talk (0: all equally; 1: one member spoke alone)"
+"""The airtime Gini coefficient in words, for trainees who have never met one."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,11 @@ def debrief_from_result(result: Any) -> Debrief:
                      "specific_actions": m.specific_actions, "actions_completed": m.actions_completed,
                      "dependence": m.dependence})
     played = {m.meeting for m in result.meetings}
-    kept = [r for r in result.rows if r[0] in played]
+    kept = [r for r in result.rows if r.meeting in played]
     members = [m.id for m in result.scenario.members]
-    measures = turn_measures([r[3] for r in kept], [r[4] for r in kept], [r[5] for r in kept],
-                             [r[7] for r in kept], members=members)
+    measures = turn_measures([r.speaker for r in kept], [r.turn_type for r in kept],
+                             [r.seconds for r in kept],
+                             [r.move for r in kept], members=members)
     moves: dict[str, int] = {}
     for record in result.decisions:
         if record.decision.meeting in played:
@@ -135,18 +138,18 @@ def _airtime_chart(d: Debrief) -> Chart:
     left.set_xlim(0, max([v for _, v in ordered] + [0.1]) * 1.35)
     meetings = d.meetings["meeting"].tolist()
     gini = d.meetings["airtime_gini"].tolist()
-    right.plot(meetings, gini, marker="o", color=INK, label="airtime Gini")
+    right.plot(meetings, gini, marker="o", color=INK, label="unevenness of talk")
     right.axhline(GINI_BOUND, linestyle="--", color=ADVICE, label=f"aim: below {GINI_BOUND}")
     right.set_ylim(0, max([*gini, GINI_BOUND]) * 1.4)
     right.set_xticks(meetings)
     right.set_xlabel("meeting")
-    right.set_ylabel("Gini (0 = equal)")
+    right.set_ylabel("unevenness (0 = all equal)")
     right.legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     top = ordered[-1] if ordered else ("nobody", 0.0)
     low = ordered[0] if ordered else ("nobody", 0.0)
     alt = (f"Bars: {d.names.get(top[0], top[0])} had the most airtime ({_pct(top[1])}), "
-           f"{d.names.get(low[0], low[0])} the least ({_pct(low[1])}). Line: airtime Gini by meeting: "
+           f"{d.names.get(low[0], low[0])} the least ({_pct(low[1])}). Line: {UNEVEN}, by meeting: "
            + ", ".join(f"meeting {m} {g:.2f}" for m, g in zip(meetings, gini, strict=True)) + ".")
     return Chart("Airtime", _render(fig), alt)
 
@@ -280,8 +283,13 @@ def next_steps(debrief: Debrief) -> list[str]:
                     "time?'")
     dependence = frame["dependence"].dropna().tolist()
     if len(dependence) >= 2 and dependence[-1] > dependence[0]:
-        tips.append("Dependence on you rose over the programme. Use fewer directive moves as the set "
-                    "matures.")
+        if any(debrief.moves.get(m) for m in DIRECTIVE):
+            tips.append("Dependence on you rose over the programme. Use fewer directive moves as the set "
+                        "matures.")
+        else:
+            tips.append("Dependence on you rose over the programme: every time you step in, the set leans "
+                        "on you a little more. Try deliberate silence on minor events, and hand the "
+                        "process review to a member.")
     if not tips:
         tips.append("A well-run programme. Next time, try the same scenario with a different seed, or a "
                     "harder scenario.")
@@ -298,7 +306,7 @@ def debrief_html(debrief: Debrief, extra: list[str] | None = None) -> str:
         parts.append(
             "<p>Across the meetings: open questions "
             f"{_pct(frame['open_share'].mean())}, advice as questions {_pct(frame['advice_share'].mean())}, "
-            f"mean airtime Gini {frame['airtime_gini'].mean():.2f}, your share of talk "
+            f"{UNEVEN} {frame['airtime_gini'].mean():.2f} on average, your share of talk "
             f"{_pct(frame['adviser_share'].mean())}, specific actions {int(frame['specific_actions'].sum())}."
             "</p>")
         parts += [chart.img_tag() for chart in charts(debrief)]
@@ -318,7 +326,7 @@ def policy_comparison(frame: Any) -> list[Chart]:
     runs = frame.groupby("policy")["run"].nunique().max()
     for column, title, ylabel in (("advice_share", "Advice as a share of questions", "share of questions"),
                                   ("dependence", "Members' dependence on the adviser", "dependence (0 to 1)"),
-                                  ("airtime_gini", "Airtime spread", "Gini (0 = equal)"),
+                                  ("airtime_gini", "Airtime spread", "unevenness of talk (0 = all equal)"),
                                   ("actions_completed", "Actions done by the next meeting", "actions")):
         means = frame.groupby(["policy", "meeting"])[column].mean().unstack(0)
         fig = _figure()

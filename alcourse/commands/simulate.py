@@ -10,6 +10,8 @@ from alcourse.errors import UserError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from alcourse.located import LocatedError
+    from alcourse.simulation.rulebook import check_model_file
     from alcourse.simulation.scenario import ScenarioError, load_scenario
 
     bad = 0
@@ -19,6 +21,15 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"{name}:1: (file): does not exist; give the path of a scenario .yaml file",
                   file=sys.stderr)
             bad += 1
+            continue
+        try:
+            declared = check_model_file(path)
+        except LocatedError as exc:
+            print(str(exc), file=sys.stderr)
+            bad += 1
+            continue
+        if declared is not None:
+            print(f"{name}: ok: {declared}")
             continue
         try:
             scenario = load_scenario(path)
@@ -66,7 +77,8 @@ def _simulate(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sc = sub.add_parser("scenario", help="check simulator scenario files")
     ssub = sc.add_subparsers(dest="scenario_command", required=True)
-    v = ssub.add_parser("validate", help="check scenario files; exit 0 if all are valid")
+    v = ssub.add_parser("validate", help="check scenario files (and events or moves files); exit 0 if all "
+                                         "are valid")
     v.add_argument("files", nargs="+", metavar="FILE")
     v.set_defaults(func=_validate)
 

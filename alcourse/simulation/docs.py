@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from alcourse.simulation.parameters import FIT, FIT_DEFAULT, Parameters, parameter_fields
-from alcourse.simulation.vocabulary import EVENTS, MOVE_LABELS
+from alcourse.simulation.parameters import Parameters, parameter_fields
+from alcourse.simulation.vocabulary import EVENTS, FIT, FIT_DEFAULT, MOVE_LABELS
 
 PAGE = Path(__file__).resolve().parents[2] / "book" / "simulation-model.md"
 

@@ -21,37 +21,23 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from alcourse.simulation.outcomes import MeetingOutcome, ProgrammeOutcome, meeting_outcome, programme_outcome
-from alcourse.simulation.parameters import FIT, Parameters, fit
+from alcourse.simulation.outcomes import (
+    ADVISER,
+    MeetingOutcome,
+    ProgrammeOutcome,
+    clamp,
+    meeting_outcome,
+    programme_outcome,
+    stage_of,
+)
+from alcourse.simulation.parameters import Parameters
+from alcourse.simulation.rulebook import NOBODY, Event, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Scenario
-from alcourse.simulation.vocabulary import DIRECTIVE, EVENTS, MOVES, TARGET_SET
+from alcourse.simulation.turns import QUESTION_TYPES, Turn
+from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
-ADVISER = "adviser"
-RULE_EVENTS = frozenset(e.id for e in EVENTS.values() if e.rule)
-ADVICE_EVENTS = frozenset({"advice-as-question", "pulling-rank"})
-QUESTIONS = ("open-question", "closed-question", "advice-question")
-# Raised at most once per meeting (others once per presenter slot): a trainee meets the
-# pattern, not every instance of it.
-PER_MEETING = frozenset({"dominance", "leading-question", "rapid-fire", "defensive-presenter",
-                         "storytelling", "side-talk", "withdrawal", "expert-request", "pulling-rank",
-                         "absence"})
-
-# Row layout of the raw turn records (tuples are several times cheaper than objects here).
-COLUMNS = ("meeting", "phase", "presenter", "speaker", "turn_type", "seconds", "event", "move",
-           "target", "outcome", "text_key", "text_index", "say")
-MEETING, PHASE, PRESENTER, SPEAKER, TURN, SECONDS, EVENT, MOVE, TARGET, OUTCOME = range(10)
-
-
-def clamp(value: float) -> float:
-    """Keep a probability or a level within [0, 1]."""
-    return 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
-
-
-def stage_of(autonomy: float) -> str:
-    """Heron's facilitation stages, read off the set's autonomy."""
-    if autonomy < 1 / 3:
-        return "hierarchical"
-    return "co-operative" if autonomy < 2 / 3 else "autonomous"
+__all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
+           "Simulation", "Steps", "clamp", "drive", "run", "stage_of"]
 
 
 @dataclass(frozen=True)
@@ -59,11 +45,13 @@ class Intervention:
     """What the adviser does: a move aimed at one member or at the whole set.
 
     >>> Intervention("catalytic", "set")
-    Intervention(move='catalytic', target='set')
+    Intervention(move='catalytic', target='set', own='')
     """
 
     move: str
     target: str = TARGET_SET
+    own: str = ""
+    """The trainee's own words for this move, if they typed them (kept in the transcript)."""
 
     def __post_init__(self) -> None:
         if self.move not in MOVES:
@@ -93,11 +81,15 @@ class Decision:
     turns_since_intervention: int
     interventions_this_meeting: int
     present: tuple[str, ...]
+    label: str = ""
+    """The event's label (a scenario may declare events of its own)."""
+    cue_template: str = ""
 
     @property
     def cue(self) -> str:
         """What the trainee notices, in words."""
-        return EVENTS[self.event].cue.format(name=self.member_name)
+        template = self.cue_template or EVENTS[self.event].cue
+        return template.format(name=self.member_name)
 
 
 @dataclass(frozen=True)
@@ -106,6 +98,10 @@ class DecisionRecord:
     intervention: Intervention
     outcome: str
     """``resolved`` (the move worked), ``unresolved``, or ``set`` (the set handled it itself)."""
+    chance: float = 0.0
+    """The chance the move had of working, after timing, stage and aim."""
+    reasons: tuple[str, ...] = ()
+    """Why the chance was lower than the move's fit, in the trainee's words."""
 
 
 @dataclass(slots=True)
@@ -168,7 +164,7 @@ class Result:
 
     scenario: Scenario
     seed: int
-    rows: list[tuple[Any, ...]]
+    rows: list[Turn]
     decisions: list[DecisionRecord]
     meetings: list[MeetingOutcome]
     programme: ProgrammeOutcome | None
@@ -192,21 +188,27 @@ Steps = Generator[Decision, Intervention, None]
 
 
 class Simulation:
-    """One programme for one scenario and seed. Use :meth:`steps` or :func:`run`."""
+    """One programme for one scenario and seed. Use :meth:`steps` or :func:`run`.
+
+    The meeting's flow (who speaks, what kind of turn) is here; what the set does that
+    calls for the adviser, and what follows, is the scenario's rulebook
+    (:mod:`alcourse.simulation.rulebook`), checked at named points of the flow (hooks).
+    """
 
     def __init__(self, scenario: Scenario, seed: int | None = None,
-                 parameters: Parameters | None = None) -> None:
+                 parameters: Parameters | None = None, rulebook: Rulebook | None = None) -> None:
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.p = parameters or scenario.model_parameters()
-        self.fit_table = _merged_fit(scenario.fit)
+        self.book = rulebook or scenario.rulebook()
+        self.fit_table = scenario.fit
         self.rng = random.Random(self.seed)
         self.members = [Member.from_spec(m) for m in scenario.members]
         self.by_id = {m.id: m for m in self.members}
         p = self.p
         self.set = SetState(p.start_adherence, p.start_cohesion, p.start_collusion,
                             p.start_autonomy, p.start_awareness)
-        self.rows: list[tuple[Any, ...]] = []
+        self.rows: list[Turn] = []
         self.decisions: list[DecisionRecord] = []
         self.meetings: list[MeetingOutcome] = []
         self.programme: ProgrammeOutcome | None = None
@@ -219,25 +221,53 @@ class Simulation:
         self.phase = "check-in"
         self.slot_events: set[str] = set()
         self.meeting_events: set[str] = set()
+        self.said: set[int] = set()
+        """Scripted moments already said (each is said once)."""
         self.stuck = False
         self.airtime: dict[str, float] = {}
         """Seconds each non-presenting member has spoken in the current slot."""
+        self.signals: dict[str, Any] = {}
+        """What the meeting knows at the current hook (turn, run, kind, ...), for event conditions."""
+        self._others: list[Member] = []
+        self._why: list[str] = []
+        self._chance = 0.0
 
     def result(self) -> Result:
         """What has happened so far (the whole programme once :meth:`steps` is exhausted)."""
         return Result(self.scenario, self.seed, self.rows, self.decisions, self.meetings, self.programme,
                       self.finished)
 
+    # ----- what event conditions and effects read and do (see rulebook)
+    def signal(self, name: str) -> Any:
+        if name == "airtime_total":
+            return sum(self.airtime.values())
+        if name == "mean_dependence":
+            present = self.present()
+            return sum(m.dependence for m in present) / len(present)
+        if name == "others":
+            return len(self._others)
+        return self.signals.get(name)
+
+    def others(self) -> list[Member]:
+        return self._others
+
+    def say_turn(self, speaker: str, turn_type: str, mean: float, scale: float, key: str) -> None:
+        self._say(speaker, turn_type, self._seconds(mean, scale), text_key=key)
+
+    def ask(self, member: Member, kind: str) -> None:
+        if member is not self.presenter:  # a presenter's own question would be to themselves
+            self._question(member, kind)
+
     # ----- recording
     def _say(self, speaker: str, turn_type: str, seconds: float, *, text_key: str | None = None,
              event: str = "", move: str = "", target: str = "", outcome: str = "",
-             say: str | None = None) -> None:
+             say: str | None = None, own: str = "") -> None:
         self.turn_counter += 1
         if speaker in self.airtime:
             self.airtime[speaker] += seconds
         presenter = self.presenter.id if self.presenter is not None else ""
-        self.rows.append((self.meeting, self.phase, presenter, speaker, turn_type, seconds, event, move,
-                          target, outcome, text_key or turn_type, self.turn_counter, say))
+        self.rows.append(Turn(self.meeting, self.phase, presenter, speaker, turn_type, seconds, event, move,
+                              target, outcome, text_key or turn_type, self.turn_counter, say, own))
 
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
         spread = self.p.talk_spread
@@ -246,10 +276,17 @@ class Simulation:
     def present(self) -> list[Member]:
         return [m for m in self.members if m.present]
 
+    def fit(self, event: str, move: str) -> float:
+        row = self.fit_table.get(event)
+        if row is not None and move in row:
+            return row[move]
+        return self.book.fit(event, move)
+
     # ----- deciding
     def _decide(self, event: str, member: Member | None) -> Generator[Decision, Intervention, str]:
         """Yield a decision, apply the adviser's answer, return the outcome."""
         present = self.present()
+        spec = self.book.events[event]
         decision = Decision(
             index=len(self.decisions), meeting=self.meeting, meetings=self.scenario.meetings,
             phase=self.phase, event=event, member=member.id if member else TARGET_SET,
@@ -259,23 +296,25 @@ class Simulation:
             dependence=sum(m.dependence for m in present) / max(1, len(present)),
             turns_since_intervention=self.turn_counter - self.last_intervention,
             interventions_this_meeting=self.meeting_interventions,
-            present=tuple(m.id for m in present),
+            present=tuple(m.id for m in present), label=spec.label, cue_template=spec.cue,
         )
         intervention = yield decision
         if not isinstance(intervention, Intervention):
             raise TypeError(f"expected an Intervention, got {intervention!r}")
         if intervention.target != TARGET_SET and intervention.target not in self.by_id:
             raise ValueError(f"unknown target {intervention.target!r}; allowed: 'set' or a member id")
-        outcome = self._apply(event, member, intervention)
-        self.decisions.append(DecisionRecord(decision, intervention, outcome))
+        self._why = []
+        self._chance = 0.0
+        outcome = self._apply(spec, member, intervention)
+        self.decisions.append(DecisionRecord(decision, intervention, outcome, self._chance, tuple(self._why)))
         return outcome
 
-    def _apply(self, event: str, member: Member | None, iv: Intervention) -> str:
+    def _apply(self, event: Event, member: Member | None, iv: Intervention) -> str:
         p, s, rng = self.p, self.set, self.rng
-        move = iv.move
+        move = self.book.moves[iv.move]
         present = self.present()
-        if move == "none":
-            if event == "process-review":
+        if iv.move == "none":
+            if not event.self_correct:
                 return "unresolved"
             chance = clamp(p.self_correct_base
                            + p.self_correct_awareness * s.awareness * (0.5 + 0.5 * s.autonomy))
@@ -284,31 +323,42 @@ class Simulation:
                              key=lambda m: m.questioning, default=None)
                 if helper is not None:
                     self._say(helper.id, "comment", self._seconds(p.seconds_question),
-                              text_key="self-correct", event=event, outcome="set")
+                              text_key="self-correct", event=event.id, outcome="set")
                 s.autonomy = clamp(s.autonomy + p.autonomy_self)
                 for m in present:
                     m.dependence = clamp(m.dependence - p.dependence_relief)
-                self._resolved(event, member, move)
+                self._effects(event.resolved + move.resolved, member, iv.move)
                 return "set"
-            self._unresolved(event, member, move)
+            self._effects(event.unresolved, member, iv.move)
             return "unresolved"
-        directive = move in DIRECTIVE
+        directive = move.directive
         target = iv.target
         self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
-                  text_key=move, event=event, move=move, target=target)
-        effect = fit(event, move, self.fit_table)
+                  text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own)
+        effect = self.fit(event.id, iv.move)
+        why = self._why
         if directive:
-            effect *= max(0.3, 1.0 + p.directive_early * (1.0 - 3.0 * s.autonomy))
+            stage_factor = max(0.3, 1.0 + p.directive_early * (1.0 - 3.0 * s.autonomy))
+            effect *= stage_factor
+            if stage_factor < 1.0:
+                why.append(f"the set is {stage_of(s.autonomy)}, so a directive move works less well now")
             s.autonomy = clamp(s.autonomy - p.directive_erosion * s.autonomy)
-        if move == "hand-over" and s.awareness < p.handover_awareness:
-            effect *= p.handover_floundering
-        if self.turn_counter - self.last_intervention < p.crowding_gap:
+        if move.ready is not None and not move.ready(self, member):
+            effect *= getattr(p, move.unready_factor) if move.unready_factor else 0.5
+            if move.unready_reason:
+                why.append(move.unready_reason)
+        gap = self.turn_counter - self.last_intervention
+        if gap < p.crowding_gap:
             effect *= p.crowding_factor
+            why.append(f"you stepped in only {gap} turn{'s' if gap != 1 else ''} after your last move, "
+                       "which crowds the set")
         if member is not None and target not in (TARGET_SET, member.id):
             effect *= 0.5  # aimed at the wrong person
+            why.append(f"it was aimed at someone other than {member.name}")
+        self._chance = clamp(effect)
         self.last_intervention = self.turn_counter
         self.meeting_interventions += 1
-        if move == "hand-over":
+        if move.relieves_dependence:
             for m in present:
                 m.dependence = clamp(m.dependence - 2 * p.dependence_relief)
         else:
@@ -316,107 +366,63 @@ class Simulation:
             for m in present:
                 m.dependence = clamp(m.dependence + step)
         if rng.random() < clamp(effect):
-            self._resolved(event, member, move)
+            self._effects(event.resolved + move.resolved, member, iv.move)
             self._mark_last("resolved")
             return "resolved"
-        if move == "confronting" and member is not None and member.trust < 0.5:
-            member.trust = clamp(member.trust - p.trust_loss)
-        self._unresolved(event, member, move)
+        self._effects(move.unresolved + event.unresolved, member, iv.move)
         self._mark_last("unresolved")
         return "unresolved"
 
+    def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
+        for op in ops:
+            op(self, member, move)
+
     def _mark_last(self, outcome: str) -> None:
-        for i in range(len(self.rows) - 1, -1, -1):
-            if self.rows[i][SPEAKER] == ADVISER and self.rows[i][MOVE]:
-                self.rows[i] = (*self.rows[i][:OUTCOME], outcome, *self.rows[i][OUTCOME + 1:])
+        rows = self.rows
+        for i in range(len(rows) - 1, -1, -1):
+            if rows[i].speaker == ADVISER and rows[i].move:
+                rows[i] = rows[i]._replace(outcome=outcome)
                 return
 
-    def _resolved(self, event: str, member: Member | None, move: str) -> None:
-        p, s = self.p, self.set
-        pres = self.presenter
-        s.cohesion = clamp(s.cohesion + p.cohesion_gain)
-        if event in RULE_EVENTS:
-            s.adherence = clamp(s.adherence + p.adherence_gain)
-            s.awareness = clamp(s.awareness + p.awareness_event)
-            if member is not None:
-                member.advice = clamp(member.advice - p.advice_loss)
-                member.questioning = clamp(member.questioning + p.skill_gain)
-        if event in ADVICE_EVENTS or event == "leading-question":
-            s.collusion = clamp(s.collusion - p.collusion_loss)
-        if event in ("advice-as-question", "leading-question", "storytelling") and member is not None:
-            self._question(member, "open-question")
-        elif event == "rapid-fire" and pres is not None:
-            self._say(TARGET_SET, "silence", self._seconds(20.0), text_key="silence")
-            pres.insight = clamp(pres.insight + p.insight_silence * (1 - pres.insight))
-        elif event == "dominance" and member is not None:
-            member.weight = 0.3
-            for m in self.present():
-                if "quiet" in m.traits:
-                    m.weight = 1.6
-        elif event == "pulling-rank":
-            for m in self.present():
-                if m is not member:
-                    m.trust = clamp(m.trust + p.trust_gain / 2)
-        elif event == "withdrawal" and member is not None:
-            member.trust = clamp(member.trust + p.trust_gain)
-            member.energy = clamp(member.energy + p.trust_gain / 2)
-            member.weight = 1.5
-        elif event in ("puzzle-as-problem", "solution-as-problem") and pres is not None:
-            pres.insight = clamp(pres.insight + p.insight_reframe)
-            pres.kind = "problem"
-            self.stuck = False
-        elif event == "rambling-presenter" and pres is not None:
-            pres.insight = clamp(pres.insight + p.insight_silence)
-        elif event == "defensive-presenter" and pres is not None:
-            pres.trust = clamp(pres.trust + p.trust_gain)
-        elif event == "expert-request":
-            if move in ("informative", "prescriptive"):
-                for m in self.present():
-                    m.dependence = clamp(m.dependence + 2 * p.dependence_step)
-            else:
-                s.autonomy = clamp(s.autonomy + p.autonomy_self / 2)
-                for m in self.present():
-                    m.dependence = clamp(m.dependence - p.dependence_relief)
-        elif event == "side-talk":
-            s.cohesion = clamp(s.cohesion + p.cohesion_gain)
-        elif event == "absence" and member is not None:
-            member.attendance = clamp(member.attendance + p.attendance_rate / 3)
-        elif event == "process-review":
-            s.awareness = clamp(s.awareness + p.awareness_review)
-            if move == "hand-over":
-                s.autonomy = clamp(s.autonomy + p.autonomy_handover)
-            else:
-                s.autonomy = clamp(s.autonomy + p.autonomy_review)
-        if move in ("supportive", "cathartic") and member is not None:
-            member.trust = clamp(member.trust + p.trust_gain / 2)
+    # ----- events, as the rulebook declares them
+    def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
+        """Check the events declared for this point of the meeting, in order; decide on those that happen."""
+        outcome = None
+        for event in self.book.hooks[at]:
+            who = event.select(self, member)
+            if who is NOBODY:
+                continue
+            if not all(check(self, who) for check in event.when):
+                continue
+            turn = event.turn
+            if turn is not None:
+                speaker = who if turn.who == "member" else self.presenter if turn.who == "presenter" else None
+                seconds = turn.seconds
+                mean = seconds if isinstance(seconds, int | float) else getattr(self.p, seconds)
+                self._say(speaker.id if speaker is not None else TARGET_SET, turn.type,
+                          self._seconds(mean, turn.scale), text_key=turn.key or turn.type,
+                          event=event.id if turn.tagged else "")
+                if turn.instead:
+                    self.signals["instead"] = True
+            if event.tag and who is not None:
+                self._tag_last(who.id, event.id)
+            if event.resets == "run":
+                self.signals["run"] = 0
+                self.signals["run_speaker"] = ""
+            if event.repeat != "always":
+                seen = self.meeting_events if event.repeat == "meeting" else self.slot_events
+                if event.id in seen:
+                    continue
+                seen.add(event.id)
+            outcome = yield from self._decide(event.id, who)
+        return outcome
 
-    def _unresolved(self, event: str, member: Member | None, move: str) -> None:
-        p, s = self.p, self.set
-        pres = self.presenter
-        if event in RULE_EVENTS:
-            s.adherence = clamp(s.adherence - p.adherence_loss * (1.0 if move == "none" else 0.5))
-        if event in ADVICE_EVENTS:
-            s.collusion = clamp(s.collusion + p.collusion_gain)
-            if pres is not None:
-                pres.trust = clamp(pres.trust - p.trust_loss / 3)
-        if event == "withdrawal" and member is not None:
-            member.energy = clamp(member.energy - p.energy_undone)
-            member.attendance = clamp(member.attendance - p.attendance_rate / 6)
-        elif event in ("puzzle-as-problem", "solution-as-problem"):
-            self.stuck = True
-        elif event == "rambling-presenter" and pres is not None:
-            self._say(pres.id, "account", self._seconds(self.p.seconds_account, 1.5))
-            for m in self.present():
-                m.energy = clamp(m.energy - p.energy_undone / 2)
-        elif event == "defensive-presenter" and pres is not None:
-            pres.trust = clamp(pres.trust - p.trust_loss)
-        elif event == "expert-request":
-            for m in self.present():
-                m.trust = clamp(m.trust - p.trust_loss / 3)
-        elif event == "absence" and member is not None:
-            member.attendance = clamp(member.attendance - p.attendance_rate / 6)
-        elif event == "process-review":
-            s.awareness = clamp(s.awareness + p.awareness_review / 3)
+    def _tag_last(self, speaker: str, event: str) -> None:
+        rows = self.rows
+        for i in range(len(rows) - 1, -1, -1):
+            if rows[i].speaker == speaker:
+                rows[i] = rows[i]._replace(event=event)
+                return
 
     # ----- the meeting
     def _question(self, speaker: Member, kind: str) -> None:
@@ -438,30 +444,28 @@ class Simulation:
         self._say(pres.id, "answer", self._seconds(p.seconds_answer, 1.3 if kind == "open-question" else 0.7))
 
     def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:
-        for moment in self.scenario.moments:
-            if moment.meeting != self.meeting or moment.phase != phase:
+        for number, moment in enumerate(self.scenario.moments):
+            if moment.meeting != self.meeting or moment.phase != phase or number in self.said:
                 continue
             member = self.by_id[moment.member]
             if not member.present:
                 continue
-            turn = {"advice-as-question": "advice-question", "leading-question": "closed-question",
-                    "pulling-rank": "advice", "storytelling": "story", "side-talk": "side-talk",
-                    "expert-request": "comment"}.get(moment.event, "account" if member is self.presenter
-                                                     else "comment")
+            if moment.presenter and (self.presenter is None or self.presenter.id != moment.presenter):
+                continue  # the line speaks to that presenter: it waits for their slot
+            if phase == "questions" and member is self.presenter:
+                continue  # a presenter does not question themselves: it waits for another slot
+            self.said.add(number)
+            event = self.book.events[moment.event]
+            turn = event.scripted_turn or ("account" if member is self.presenter else "comment")
             self._say(member.id, turn, self._seconds(self.p.seconds_question, 1.5), event=moment.event,
                       say=moment.says)
-            (self.meeting_events if moment.event in PER_MEETING else self.slot_events).add(moment.event)
-            if moment.event in ("puzzle-as-problem", "solution-as-problem") and member is self.presenter:
-                member.kind = "problem"  # the scripted line stands in for the engine's own
+            if event.repeat == "meeting":
+                self.meeting_events.add(moment.event)
+            else:
+                self.slot_events.add(moment.event)
+            if member is self.presenter:  # the scripted line stands in for the engine's own
+                self._effects(event.on_scripted, member, "none")
             yield from self._decide(moment.event, member)
-
-    def _event(self, event: str, member: Member) -> Steps:
-        """Raise an event once per slot (or per meeting): later repeats are part of one pattern."""
-        seen = self.meeting_events if event in PER_MEETING else self.slot_events
-        if event in seen:
-            return
-        seen.add(event)
-        yield from self._decide(event, member)
 
     def steps(self) -> Steps:
         """The whole programme; yields a :class:`Decision` at each event."""
@@ -473,7 +477,8 @@ class Simulation:
     def _attend(self) -> list[Member]:
         rng = self.rng
         # a scripted moment happens as written, so its member comes to that meeting
-        scripted = {moment.member for moment in self.scenario.moments if moment.meeting == self.meeting}
+        scripted = {who for moment in self.scenario.moments if moment.meeting == self.meeting
+                    for who in (moment.member, moment.presenter) if who}
         for m in self.members:
             m.present = rng.random() < m.attendance or m.id in scripted
             m.weight = 1.0
@@ -499,11 +504,10 @@ class Simulation:
             if not m.present:
                 m.absences += 1
                 self._say(ADVISER, "adviser", 5.0, text_key="apologies", target=m.id)
-                if m.absences >= 2:
-                    yield from self._event("absence", m)
+                yield from self._hook("absent", m)
         for m in present:
             last = m.actions[-1] if m.actions else None
-            key = "check-in"
+            key = "check-in-first" if number == 1 else "check-in"
             if last is not None and last.meeting == number - 1:
                 key = "check-in-done" if last.completed else "check-in-undone"
             self._say(m.id, "check-in", self._seconds(p.seconds_check_in, 0.6 + 0.8 * m.talkativeness),
@@ -515,7 +519,11 @@ class Simulation:
         yield from self._scripted("bids")
         order = sorted(present, key=lambda m: (m.presented, -(m.spec.problem.stakes * m.energy
                                                               + 0.3 * rng.random())))
-        presenters = order[:min(p.slots_per_meeting, max(1, len(present) - 2))]
+        slots = min(p.slots_per_meeting, max(1, len(present) - 2))
+        due = [self.by_id[m.presenter] for m in self.scenario.moments
+               if m.meeting == number and m.presenter and self.by_id[m.presenter].present]
+        # a scripted line written for one presenter's slot brings that presenter forward
+        presenters = [*due, *(m for m in order if m not in due)][:slots] if due else order[:slots]
         insight_gains = []
         for pres in presenters:
             before = pres.insight
@@ -524,14 +532,16 @@ class Simulation:
         self.presenter = None
         self.phase = "review"
         yield from self._scripted("review")
-        review = yield from self._decide("process-review", None)
-        decision = self.decisions[-1]
-        if decision.intervention.move != "none":
-            leader = decision.intervention.move == "hand-over"
-            speakers = present if review != "unresolved" else present[:2]
-            for i, m in enumerate(speakers):
-                self._say(m.id, "review", self._seconds(p.seconds_review),
-                          text_key="review-lead" if leader and i == 0 else "review")
+        decided = len(self.decisions)
+        review = yield from self._hook("review", None)
+        if review is not None and len(self.decisions) > decided:
+            decision = self.decisions[-1]
+            move = self.book.moves[decision.intervention.move]
+            if decision.intervention.move != "none":
+                speakers = present if review != "unresolved" else present[:2]
+                for i, m in enumerate(speakers):
+                    self._say(m.id, "review", self._seconds(p.seconds_review),
+                              text_key="review-lead" if move.leads_review and i == 0 else "review")
         self._close_meeting(start_row, present, insight_gains, [m.id for m in presenters])
 
     def _pick(self, candidates: list[Member]) -> Member:
@@ -551,107 +561,72 @@ class Simulation:
                 return m
         return candidates[-1]
 
+    def _turn_kind(self, speaker: Member) -> str:
+        """What a member's turn is: the set's habits, its ground rules and its collusion decide."""
+        p, s, rng, pres = self.p, self.set, self.rng, self.presenter
+        w_open = speaker.questioning * (0.6 + 0.4 * s.adherence)
+        w_closed = p.closed_weight * (1.0 - speaker.questioning)
+        w_advice = p.advice_pull * speaker.advice * (1.0 - p.adherence_guard * s.adherence)
+        w_comment = p.comment_weight * (1.0 - speaker.challenge) * (0.5 + s.collusion)
+        x = rng.random() * (w_open + w_closed + w_advice + w_comment)
+        if "storyteller" in speaker.traits and rng.random() < p.story_rate * 3:
+            self._say(speaker.id, "story", self._seconds(p.seconds_advice, 1.5))
+            return "story"
+        if x < w_open:
+            self._question(speaker, "open-question")
+            return "open-question"
+        if x < w_open + w_closed:
+            self._question(speaker, "closed-question")
+            return "closed-question"
+        if x < w_open + w_closed + w_advice:
+            if "rank-puller" in speaker.traits and rng.random() < p.rank_rate:
+                self._say(speaker.id, "advice", self._seconds(p.seconds_advice))
+                if pres is not None:
+                    pres.insight = clamp(pres.insight + p.insight_advice)
+                return "advice"
+            self._question(speaker, "advice-question")
+            return "advice-question"
+        self._say(speaker.id, "comment", self._seconds(p.seconds_question, 1.5))
+        s.collusion = clamp(s.collusion + p.collusion_gain * (1.0 - speaker.challenge))
+        return "comment"
+
     def _slot(self, pres: Member) -> Steps:
-        p, s, rng = self.p, self.set, self.rng
+        p = self.p
         self.presenter, self.slot_events, self.stuck = pres, set(), False
         pres.presented += 1
         for m in self.members:
             m.weight = 1.0
         self.phase = "account"
         self._say(pres.id, "account", self._seconds(p.seconds_account), text_key="account-open")
-        if pres.kind == "puzzle":
-            yield from self._event("puzzle-as-problem", pres)
-        elif pres.kind == "solution":
-            yield from self._event("solution-as-problem", pres)
-        if "rambler" in pres.traits and rng.random() < p.ramble_rate:
-            self._say(pres.id, "account", self._seconds(p.seconds_account, 1.6))
-            yield from self._event("rambling-presenter", pres)
+        self._others = [m for m in self.present() if m is not pres]
+        yield from self._hook("account-open", pres)
         for _ in range(p.account_turns - 1):
             self._say(pres.id, "account", self._seconds(p.seconds_account))
         yield from self._scripted("account")
 
         self.phase = "questions"
-        others = [m for m in self.present() if m is not pres]
-        airtime = self.airtime = dict.fromkeys((m.id for m in others), 0.0)
-        run_speaker, run_length = "", 0
-        expert_at = p.question_turns // 2
-        quiet_check = max(1, p.question_turns - 3)
+        others = self._others = [m for m in self.present() if m is not pres]
+        self.airtime = dict.fromkeys((m.id for m in others), 0.0)
+        signals = self.signals = {"run": 0, "run_speaker": "", "turn": 0, "turns_left": 0, "kind": ""}
         scripted_at = min(2, p.question_turns - 1)
         for t in range(p.question_turns):
+            signals["turn"], signals["turns_left"] = t, p.question_turns - 1 - t
             if t == scripted_at:
                 yield from self._scripted("questions")
-            if t == expert_at:
-                mean_dep = sum(m.dependence for m in self.present()) / len(self.present())
-                seeker = next((m for m in others if "expert-seeker" in m.traits), None)
-                chance = p.expert_rate * mean_dep * (1.6 if seeker else 1.0)
-                if rng.random() < chance:
-                    asker = seeker or max(others, key=lambda m: m.dependence)
-                    self._say(asker.id, "comment", self._seconds(p.seconds_question), text_key="comment",
-                              event="expert-request")
-                    yield from self._event("expert-request", asker)
-            if t == quiet_check:
-                for m in others:
-                    if airtime[m.id] == 0.0 and m.trust < p.withdrawal_trust:
-                        yield from self._event("withdrawal", m)
-                        break
+            yield from self._hook("question-turn", None)
             speaker = self._pick(others)
-            if "side-talker" in speaker.traits and rng.random() < p.side_talk_rate * 4:
-                self._say(speaker.id, "side-talk", self._seconds(15.0))
-                yield from self._event("side-talk", speaker)
+            signals["instead"] = False
+            yield from self._hook("before-turn", speaker)
+            if signals["instead"]:
                 continue
-            w_open = speaker.questioning * (0.6 + 0.4 * s.adherence)
-            w_closed = p.closed_weight * (1.0 - speaker.questioning)
-            w_advice = p.advice_pull * speaker.advice * (1.0 - p.adherence_guard * s.adherence)
-            w_comment = p.comment_weight * (1.0 - speaker.challenge) * (0.5 + s.collusion)
-            x = rng.random() * (w_open + w_closed + w_advice + w_comment)
-            if "storyteller" in speaker.traits and rng.random() < p.story_rate * 3:
-                self._say(speaker.id, "story", self._seconds(p.seconds_advice, 1.5), event="storytelling")
-                kind = "story"
-            elif x < w_open:
-                kind = "open-question"
-                self._question(speaker, kind)
-            elif x < w_open + w_closed:
-                kind = "closed-question"
-                self._question(speaker, kind)
-            elif x < w_open + w_closed + w_advice:
-                if "rank-puller" in speaker.traits and rng.random() < p.rank_rate:
-                    kind = "advice"
-                    self._say(speaker.id, "advice", self._seconds(p.seconds_advice), event="pulling-rank")
-                    pres.insight = clamp(pres.insight + p.insight_advice)
-                else:
-                    kind = "advice-question"
-                    self._question(speaker, kind)
+            kind = self._turn_kind(speaker)
+            if kind in QUESTION_TYPES:
+                signals["run"] = signals["run"] + 1 if signals["run_speaker"] == speaker.id else 1
+                signals["run_speaker"] = speaker.id
             else:
-                kind = "comment"
-                self._say(speaker.id, "comment", self._seconds(p.seconds_question, 1.5))
-                s.collusion = clamp(s.collusion + p.collusion_gain * (1.0 - speaker.challenge))
-            if kind in QUESTIONS:
-                run_length = run_length + 1 if run_speaker == speaker.id else 1
-                run_speaker = speaker.id
-            else:
-                run_speaker, run_length = "", 0
-            if kind == "story":
-                yield from self._event("storytelling", speaker)
-            elif kind == "advice":
-                yield from self._event("pulling-rank", speaker)
-            elif kind == "advice-question":
-                self._tag_last_question(speaker.id, "advice-as-question")
-                yield from self._event("advice-as-question", speaker)
-            elif kind == "closed-question":
-                if rng.random() < p.leading_share:
-                    self._tag_last_question(speaker.id, "leading-question")
-                    yield from self._event("leading-question", speaker)
-                if pres.trust < p.defensive_trust or "defensive" in pres.traits:
-                    if rng.random() < 0.5:
-                        yield from self._event("defensive-presenter", pres)
-            if run_length >= p.rapid_fire_run:
-                yield from self._event("rapid-fire", speaker)
-                run_speaker, run_length = "", 0
-            total = sum(airtime.values())
-            if t >= 4 and total > 0 and len(others) > 2:
-                top = max(others, key=lambda m: airtime[m.id])
-                if airtime[top.id] / total > p.dominance_share:
-                    yield from self._event("dominance", top)
+                signals["run"], signals["run_speaker"] = 0, ""
+            signals["kind"] = kind
+            yield from self._hook("after-turn", speaker)
 
         self.airtime = {}
         self.phase = "summary"
@@ -659,24 +634,18 @@ class Simulation:
         yield from self._scripted("summary")
         self.phase = "actions"
         yield from self._scripted("actions")
-        specific = rng.random() < clamp(pres.commitment * (0.4 + 0.8 * pres.insight))
+        specific = self.rng.random() < clamp(pres.commitment * (0.4 + 0.8 * pres.insight))
         owned = True
         if not specific:
-            self._say(pres.id, "action", self._seconds(p.seconds_action), text_key="action-vague")
-            outcome = yield from self._decide("no-action", pres)
-            if outcome in ("resolved", "set"):
+            decided = len(self.decisions)
+            outcome = yield from self._hook("vague-action", pres)
+            if outcome in ("resolved", "set") and len(self.decisions) > decided:
                 specific = True
-                owned = self.decisions[-1].intervention.move != "prescriptive"
+                owned = not self.book.moves[self.decisions[-1].intervention.move].prescribes
         if specific:
             self._say(pres.id, "action", self._seconds(p.seconds_action))
         commitment = pres.commitment * (1.0 if owned else p.owned_factor)
         pres.actions.append(Action(self.meeting, specific, owned, commitment))
-
-    def _tag_last_question(self, speaker: str, event: str) -> None:
-        for i in range(len(self.rows) - 1, -1, -1):
-            if self.rows[i][SPEAKER] == speaker:
-                self.rows[i] = (*self.rows[i][:EVENT], event, *self.rows[i][EVENT + 1:])
-                return
 
     def _close_meeting(self, start_row: int, present: list[Member], insight_gains: list[float],
                        presenters: list[str]) -> None:
@@ -710,15 +679,6 @@ class Simulation:
         outcome.actions_completed = done
         outcome.usefulness = usefulness
         self.meetings.append(outcome)
-
-
-def _merged_fit(overrides: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    if not overrides:
-        return FIT
-    merged = {event: dict(row) for event, row in FIT.items()}
-    for event, row in overrides.items():
-        merged.setdefault(event, {}).update(row)
-    return merged
 
 
 def drive(steps: Steps, policy: Policy) -> None:

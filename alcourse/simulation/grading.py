@@ -55,7 +55,8 @@ def _airtime(result: Result, points: float, bound: float) -> CriterionScore:
     mean = sum(m.airtime_gini for m in result.meetings) / len(result.meetings)
     share = 1.0 if mean <= bound else max(0.0, 1.0 - (mean - bound) / 0.1)
     return CriterionScore(_round(points * share * _played(result)), points,
-                          f"mean airtime Gini {mean:.2f} (aim: at most {bound:.2f})")
+                          f"how unevenly members shared the talk: {mean:.2f} on average, on a scale from 0 "
+                          f"(all equally) to 1 (one member spoke alone); aim: at most {bound:.2f}")
 
 
 def _handover(result: Result, points: float, bound: float) -> CriterionScore:

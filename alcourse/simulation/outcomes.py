@@ -19,11 +19,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from alcourse.simulation.turns import Turn
 from alcourse.simulation.vocabulary import HERON, MOVES, QUESTION_TYPES
 
 ADVISER = "adviser"
+ADVICE_EVENTS = frozenset({"advice-as-question", "pulling-rank"})
+"""Events in which a member gives advice in a presenter slot (the advice-challenged criterion)."""
 PRESENTER_TURNS = frozenset({"account", "answer", "summary", "action"})
 """The presenter's own talk: excluded from airtime spread, since a presenter should talk most."""
+
+
+def clamp(value: float) -> float:
+    """Keep a probability or a level within [0, 1]."""
+    return 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
+
+
+def stage_of(autonomy: float) -> str:
+    """Heron's facilitation stages, read off the set's autonomy.
+
+    >>> stage_of(0.1), stage_of(0.5), stage_of(0.9)
+    ('hierarchical', 'co-operative', 'autonomous')
+    """
+    if autonomy < 1 / 3:
+        return "hierarchical"
+    return "co-operative" if autonomy < 2 / 3 else "autonomous"
 
 
 def gini(values: Sequence[float]) -> float:
@@ -149,20 +168,18 @@ class MeetingOutcome:
         return row
 
 
-def meeting_outcome(number: int, rows: Sequence[tuple[Any, ...]], present: list[str],
+def meeting_outcome(number: int, rows: Sequence[Turn], present: list[str],
                     records: Sequence[Any], insight_gains: list[float], members: Sequence[Any],
                     presenters: list[str], autonomy: float, awareness: float, adherence: float,
                     cohesion: float, collusion: float, size: int) -> MeetingOutcome:
     """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
-    from alcourse.simulation.engine import SECONDS, SPEAKER, TURN, stage_of
-
-    measures = turn_measures([r[SPEAKER] for r in rows], [r[TURN] for r in rows],
-                             [r[SECONDS] for r in rows], [r[7] for r in rows], members=present)
+    measures = turn_measures([r.speaker for r in rows], [r.turn_type for r in rows],
+                             [r.seconds for r in rows], [r.move for r in rows], members=present)
     moves = dict(measures.moves)
     nones = sum(1 for d in records if d.intervention.move == "none")
     if nones:
         moves["none"] = nones
-    advice = [d for d in records if d.decision.event in ("advice-as-question", "pulling-rank")]
+    advice = [d for d in records if d.decision.event in ADVICE_EVENTS]
     unchallenged = sum(1 for d in advice if d.intervention.move == "none" and d.outcome != "set")
     handovers = [d for d in records if d.intervention.move == "hand-over"]
     actions = [a for m in members for a in m.actions if a.meeting == number]

@@ -10,8 +10,6 @@ exists to calibrate against.
 10
 >>> p.with_overrides({"question_turns": 12}).question_turns
 12
->>> fit("advice-as-question", "which-question") > fit("advice-as-question", "supportive")
-True
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
-
-from alcourse.simulation.vocabulary import EVENTS, MOVES
 
 
 def _p(default: float | int, doc: str, low: float = 0.0, high: float = 1.0) -> Any:
@@ -135,61 +131,3 @@ def parameter_fields() -> list[dataclasses.Field[Any]]:
 
 
 PARAMETER_NAMES = frozenset(f.name for f in dataclasses.fields(Parameters))
-
-FIT_DEFAULT = 0.15
-"""How well a move fits an event when the table below does not say."""
-
-FIT: dict[str, dict[str, float]] = {
-    # Chance that a move, well timed, resolves the event. "none" is not here: the
-    # set's own chance of handling an event depends on its awareness and autonomy.
-    "advice-as-question": {"which-question": 0.85, "catalytic": 0.75, "confronting": 0.6,
-                           "recontract": 0.55, "prescriptive": 0.45, "informative": 0.35, "pause": 0.3},
-    "leading-question": {"catalytic": 0.7, "which-question": 0.7, "confronting": 0.5,
-                         "prescriptive": 0.4, "informative": 0.4, "pause": 0.3},
-    "rapid-fire": {"pause": 0.85, "timebox": 0.5, "catalytic": 0.5, "confronting": 0.45,
-                   "prescriptive": 0.4, "round": 0.4},
-    "storytelling": {"which-question": 0.8, "timebox": 0.6, "confronting": 0.55, "catalytic": 0.5,
-                     "prescriptive": 0.45},
-    "dominance": {"round": 0.85, "confronting": 0.55, "timebox": 0.5, "prescriptive": 0.45,
-                  "catalytic": 0.4},
-    "withdrawal": {"supportive": 0.8, "round": 0.6, "cathartic": 0.6, "catalytic": 0.5, "pause": 0.4},
-    "pulling-rank": {"recontract": 0.75, "confronting": 0.7, "catalytic": 0.5, "informative": 0.4,
-                     "round": 0.4},
-    "solution-as-problem": {"catalytic": 0.8, "which-question": 0.7, "confronting": 0.5,
-                            "informative": 0.3},
-    "puzzle-as-problem": {"catalytic": 0.75, "informative": 0.7, "which-question": 0.6,
-                          "confronting": 0.4, "prescriptive": 0.35},
-    "rambling-presenter": {"timebox": 0.75, "which-question": 0.7, "catalytic": 0.55,
-                           "prescriptive": 0.4, "pause": 0.3},
-    "defensive-presenter": {"supportive": 0.8, "cathartic": 0.7, "pause": 0.6, "catalytic": 0.5,
-                            "confronting": 0.05},
-    "expert-request": {"catalytic": 0.8, "hand-over": 0.65, "round": 0.5, "informative": 0.45,
-                       "supportive": 0.4, "prescriptive": 0.35},
-    "side-talk": {"recontract": 0.75, "confronting": 0.6, "prescriptive": 0.55, "pause": 0.4,
-                  "round": 0.3},
-    "no-action": {"next-action": 0.9, "catalytic": 0.7, "prescriptive": 0.5, "supportive": 0.3,
-                  "timebox": 0.3},
-    "absence": {"recontract": 0.7, "supportive": 0.5, "cathartic": 0.3, "informative": 0.3},
-    "process-review": {"catalytic": 0.8, "hand-over": 0.8, "round": 0.6, "informative": 0.6,
-                       "supportive": 0.3, "prescriptive": 0.3},
-}
-
-
-def fit(event: str, move: str, table: dict[str, dict[str, float]] | None = None) -> float:
-    """How well ``move`` suits ``event`` (0 to 1), from ``table`` (default: :data:`FIT`)."""
-    return (table or FIT).get(event, {}).get(move, FIT_DEFAULT)
-
-
-def check_fit_table(table: dict[str, dict[str, float]]) -> None:
-    """Raise ValueError if a fit table names an unknown event or move or leaves [0, 1]."""
-    for event, row in table.items():
-        if event not in EVENTS:
-            raise ValueError(f"unknown event {event!r}")
-        for move, value in row.items():
-            if move not in MOVES:
-                raise ValueError(f"unknown move {move!r} for {event!r}")
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{event}.{move} is {value}; must be from 0 to 1")
-
-
-check_fit_table(FIT)

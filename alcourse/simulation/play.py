@@ -26,6 +26,7 @@ from typing import Any
 from alcourse.answers import AnswerStore
 from alcourse.simulation.engine import Decision, DecisionRecord, Intervention, Result, Simulation
 from alcourse.simulation.scenario import Scenario
+from alcourse.simulation.turns import Turn
 from alcourse.simulation.vocabulary import MOVES, TARGET_SET
 
 
@@ -81,7 +82,7 @@ class Playthrough:
         """What has been played so far (meetings complete up to the pending decision)."""
         return self.sim.result()
 
-    def rows_since(self, index: int) -> list[tuple[Any, ...]]:
+    def rows_since(self, index: int) -> list[Turn]:
         """Turn records from decision ``index - 1`` up to decision ``index``."""
         start = self.marks[index - 1] if index >= 1 else 0
         end = self.marks[index] if index < len(self.marks) else len(self.sim.rows)

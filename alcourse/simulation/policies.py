@@ -13,8 +13,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from alcourse.simulation.engine import Decision, Intervention, Policy
-from alcourse.simulation.parameters import FIT
-from alcourse.simulation.vocabulary import DIRECTIVE, MOVES, TARGET_SET
+from alcourse.simulation.vocabulary import DIRECTIVE, FIT, MOVES, TARGET_SET
 
 PRESENTER_EVENTS = frozenset({"puzzle-as-problem", "solution-as-problem", "rambling-presenter",
                               "defensive-presenter", "no-action"})

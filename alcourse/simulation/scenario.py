@@ -16,14 +16,17 @@ alcourse.simulation.scenario.ScenarioError: bad.yaml:1: scenario.title: is missi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from alcourse.located import LocatedError, build, parse_yaml, read_yaml
 from alcourse.simulation.parameters import PARAMETER_NAMES, Parameters
-from alcourse.simulation.vocabulary import EVENTS, MOVES, PHASES
+from alcourse.simulation.rulebook import Rulebook, RulebookError, default_rulebook
+from alcourse.simulation.vocabulary import MOVES, PHASES
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
@@ -96,6 +99,28 @@ class Moment:
     member: str
     event: str
     says: str
+    presenter: str = ""
+    """In a presenter slot: whose slot it belongs to (the line speaks to them). That member
+    presents in this meeting; the moment waits for their slot."""
+
+
+SLOT_PHASES = ("account", "questions", "summary", "actions")
+_TITLES = frozenset({"Dr", "Mr", "Mrs", "Ms", "Miss", "Prof", "Cllr", "Sir"})
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words a member may be addressed by: ``"Dr Tom Hale"`` gives ``("Tom", "Hale")``."""
+    return tuple(w for w in name.split() if w not in _TITLES and len(w) > 1)
+
+
+def named_members(text: str, members: Sequence[MemberSpec]) -> list[str]:
+    """Ids of the members whose name appears in ``text``.
+
+    >>> named_members("Amira, you just tell them", [MemberSpec("a", "Amira", "x", Problem("t", "s"))])
+    ['a']
+    """
+    return [m.id for m in members
+            if any(re.search(rf"\b{re.escape(w)}\b", text) for w in name_words(m.name))]
 
 
 @dataclass(frozen=True)
@@ -114,12 +139,29 @@ class Scenario:
     moments: tuple[Moment, ...] = ()
     parameters: dict[str, float] = field(default_factory=dict)
     fit: dict[str, dict[str, float]] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)
+    """Events of this scenario's own, declared as in ``scenarios/model/events.yaml``."""
+    lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """This set's own wordings, by template key (see :mod:`alcourse.simulation.texts`)."""
 
     def member(self, member_id: str) -> MemberSpec:
         for member in self.members:
             if member.id == member_id:
                 return member
         raise KeyError(f"scenario {self.id!r} has no member {member_id!r}")
+
+    def rulebook(self) -> Rulebook:
+        """The shipped events and moves, with this scenario's own events added."""
+        return self._rulebook
+
+    @functools.cached_property
+    def _rulebook(self) -> Rulebook:
+        # compiled once per scenario; the file was checked when it was loaded
+        return default_rulebook().with_events(self.events, f"{self.id}.yaml") if self.events \
+            else default_rulebook()
+
+    def event_ids(self) -> list[str]:
+        return list(self.rulebook().events)
 
     def model_parameters(self) -> Parameters:
         """The default parameters with this scenario's overrides applied."""
@@ -172,20 +214,57 @@ def _check(scenario: Scenario, raw: Any) -> None:
             raise _fail(_item(members, index), "id", f"{where}.id",
                         f"{member.id!r} is used twice (or is the reserved word 'set'); ids must be unique")
         seen.add(member.id)
+    events_raw = raw.get("events") if isinstance(raw, dict) else None
+    try:
+        book = default_rulebook().with_events(events_raw, getattr(raw, "file", "<string>"))
+    except RulebookError as exc:
+        raise ScenarioError(exc.file, exc.line, exc.field, exc.message) from None
+    known_events = book.events
     moments = raw.get("moments") if isinstance(raw, dict) else None
     for index, moment in enumerate(scenario.moments):
         where, node = f"scenario.moments[{index}]", _item(moments, index)
         if moment.member not in seen:
             raise _fail(node, "member", f"{where}.member",
                         f"is {moment.member!r}; allowed: one of the member ids {', '.join(sorted(seen))}")
-        if moment.event not in EVENTS:
+        if moment.event not in known_events:
             raise _fail(node, "event", f"{where}.event",
-                        f"is {moment.event!r}; allowed: {', '.join(EVENTS)}")
+                        f"is {moment.event!r}; allowed: {', '.join(known_events)}")
         if not 1 <= moment.meeting <= scenario.meetings:
             raise _fail(node, "meeting", f"{where}.meeting",
                         f"is {moment.meeting}; allowed: a meeting from 1 to {scenario.meetings}")
         if moment.phase not in PHASES:  # pragma: no cover - the Literal already checks
             raise _fail(node, "phase", f"{where}.phase", f"allowed: {', '.join(PHASES)}")
+        if moment.presenter:
+            if moment.presenter not in seen or moment.presenter == moment.member:
+                raise _fail(node, "presenter", f"{where}.presenter",
+                            f"is {moment.presenter!r}; allowed: another member's id (whose slot it is)")
+            if moment.phase not in SLOT_PHASES:
+                raise _fail(node, "presenter", f"{where}.presenter",
+                            f"only a moment in a presenter slot ({', '.join(SLOT_PHASES)}) has a presenter")
+        # who the line speaks to or about (a stage direction in brackets is not speech)
+        named = named_members(re.sub(r"\([^)]*\)", "", moment.says), scenario.members)
+        if moment.member in named:
+            raise _fail(node, "says", f"{where}.says",
+                        f"names {scenario.member(moment.member).name}, who says it; a member never "
+                        "addresses themselves: name another member, or give the line to someone else")
+        others = [n for n in named if n != moment.presenter]
+        if others and moment.phase in SLOT_PHASES:
+            raise _fail(node, "says", f"{where}.says",
+                        f"speaks to {scenario.member(others[0]).name}; add 'presenter: {others[0]}' so "
+                        "it happens in their slot")
+    from alcourse.simulation.texts import TEMPLATES, placeholders
+
+    lines_raw = raw.get("lines") if isinstance(raw, dict) else None
+    for key, options in scenario.lines.items():
+        if key not in TEMPLATES:
+            raise _fail(lines_raw, key, f"scenario.lines.{key}",
+                        f"is not a kind of line; allowed: {', '.join(sorted(TEMPLATES))}")
+        for option in options:
+            unknown = placeholders(option) - {"presenter", "name", "problem", "action", "target"}
+            if unknown:
+                raise _fail(lines_raw, key, f"scenario.lines.{key}",
+                            f"uses {{{sorted(unknown)[0]}}}; allowed: {{presenter}}, {{problem}}, "
+                            "{action}, {target}, {name}")
     params = raw.get("parameters") if isinstance(raw, dict) else None
     defaults = Parameters()
     ranges = {f.name: f.metadata["range"] for f in dataclasses.fields(Parameters)}
@@ -203,9 +282,9 @@ def _check(scenario: Scenario, raw: Any) -> None:
     fit_raw = raw.get("fit") if isinstance(raw, dict) else None
     for event, row in scenario.fit.items():
         row_raw = fit_raw.get(event) if isinstance(fit_raw, dict) else None
-        if event not in EVENTS:
+        if event not in known_events:
             raise _fail(fit_raw, event, f"scenario.fit.{event}",
-                        f"is not an event; allowed: {', '.join(EVENTS)}")
+                        f"is not an event; allowed: {', '.join(known_events)}")
         for move, value in row.items():
             if move not in MOVES:
                 raise _fail(row_raw, move, f"scenario.fit.{event}.{move}",

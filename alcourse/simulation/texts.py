@@ -10,11 +10,21 @@ for the words. Templates use ``{presenter}``, ``{name}``, ``{problem}``,
 
 from __future__ import annotations
 
+import string
+
+from alcourse.simulation.rulebook import default_rulebook
+
 TEMPLATES: dict[str, tuple[str, ...]] = {
+    "check-in-first": (
+        "Busy month. Good to have the time set aside for this.",
+        "I'm a bit distracted today: we had an inspection visit this week.",
+        "I'm curious how this will work. I've not been in a set before.",
+        "Honestly, I nearly didn't come. It's been relentless.",
+    ),
     "check-in": (
         "Busy month. Good to be here and have the time.",
         "I'm a bit distracted today: we had an inspection visit this week.",
-        "Glad to be back. Last time stayed with me.",
+        "Glad to be back. What we talked about last time stayed with me.",
         "Honestly, I nearly didn't come. It's been relentless.",
     ),
     "check-in-done": (
@@ -105,28 +115,33 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "I think we've drifted. What question is {presenter} trying to answer?",
     ),
     "apologies": ("Apologies from {name}.",),
-    # The adviser's lines, one for each move.
-    "prescriptive": ("{target}, please put that as an open question.",),
-    "informative": ("Here is what I notice, and some information that may help.",),
-    "confronting": ("{target}, I notice that was advice rather than a question.",),
-    "cathartic": ("{target}, it sounds as if this is stirring up strong feelings. Say more?",),
-    "catalytic": ("{target}, what is it you most want to understand here?",),
-    "supportive": ("{target}, thank you for that: it took courage.",),
-    "timebox": ("We have about ten minutes left in this slot. How do you want to use them?",),
-    "round": ("Let's hear from each of you in turn: one question each.",),
-    "pause": ("Let's take a moment of silence before the next question.",),
-    "which-question": ("What question are you answering?",),
-    "next-action": ("{target}, what will you do before next time?",),
-    "recontract": ("Can we look again at the ground rules we agreed?",),
-    "hand-over": ("Who would like to lead us through this?",),
 }
 
 
-def render(key: str, index: int, **values: str) -> str:
-    """The sentence for template ``key`` number ``index`` (wrapping), filled with ``values``."""
-    options = TEMPLATES[key]
-    text = options[index % len(options)]
-    return text.format_map(_Default(values))
+# The adviser's lines live with the moves (scenarios/model/moves.yaml), so a new move brings its words.
+TEMPLATES.update({move.id: move.lines for move in default_rulebook().moves.values() if move.lines})
+
+
+def render(key: str, index: int, lines: dict[str, tuple[str, ...]] | None = None, **values: str) -> str:
+    """The sentence for template ``key`` number ``index`` (wrapping), filled with ``values``.
+
+    ``lines`` are a scenario's own wordings, used before the course's.
+
+    >>> render("prescriptive", 0, target="everyone")
+    'Everyone, please put that as an open question.'
+    """
+    options = (lines or {}).get(key) or TEMPLATES[key]
+    text = options[index % len(options)].format_map(_Default(values))
+    return text[:1].upper() + text[1:]
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a template uses.
+
+    >>> sorted(placeholders("{presenter}, what about {problem}?"))
+    ['presenter', 'problem']
+    """
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 class _Default(dict):  # type: ignore[type-arg]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from alcourse.simulation.texts import render
+from alcourse.simulation.turns import Turn
 
 if TYPE_CHECKING:
     from alcourse.simulation.engine import Result
@@ -13,12 +14,14 @@ TRANSCRIPT_COLUMNS = ["meeting", "phase", "presenter", "speaker", "turn_type", "
                       "move", "target", "outcome", "text"]
 
 
-def line_text(result: Result, row: tuple[Any, ...]) -> str:
-    """The words of one raw turn record."""
-    (_meeting, _phase, presenter, speaker, _turn, _seconds, _event, _move, target, _outcome,
-     key, index, say) = row
-    if say:
-        return str(say)
+def line_text(result: Result, row: Turn) -> str:
+    """The words of one turn: scripted, typed by the trainee, or from a template."""
+    if row.say:
+        return str(row.say)
+    if row.own:
+        return row.own
+    presenter, speaker, target = row.presenter, row.speaker, row.target
+    key, index = row.text_key, row.text_index
     scenario = result.scenario
     names = {m.id: m.name for m in scenario.members}
     problem = action = ""
@@ -29,14 +32,16 @@ def line_text(result: Result, row: tuple[Any, ...]) -> str:
         actions = spec.problem.actions or ("talk to the people involved",)
         action = actions[index % len(actions)]
         action = action[:1].lower() + action[1:]
-    return render(key, index, presenter=names.get(presenter, "you"), name=names.get(target, target),
-                  target=names.get(target, "everyone"), problem=problem, action=action)
+    return render(key, index, scenario.lines, presenter=names.get(presenter, "you"),
+                  name=names.get(target, target), target=names.get(target, "everyone"), problem=problem,
+                  action=action)
 
 
 def transcript_frame(result: Result) -> Any:
     import pandas as pd
 
-    rows = [(*row[:10], line_text(result, row)) for row in result.rows]
+    rows = [(row.meeting, row.phase, row.presenter, row.speaker, row.turn_type, row.seconds, row.event,
+             row.move, row.target, row.outcome, line_text(result, row)) for row in result.rows]
     frame = pd.DataFrame(rows, columns=TRANSCRIPT_COLUMNS)
     names = {m.id: m.name for m in result.scenario.members}
     frame.insert(4, "name", frame["speaker"].map(lambda s: names.get(s, s.capitalize())))

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PHASES = ("check-in", "bids", "account", "questions", "summary", "actions", "review")
-"""A meeting's phases in order; ``account`` to ``actions`` repeat for each presenter."""
+from alcourse.simulation.rulebook import default_rulebook
+from alcourse.simulation.turns import PHASES, QUESTION_TYPES, TURN_TYPES
 
-QUESTION_TYPES = ("open-question", "closed-question", "advice-question")
-TURN_TYPES = (
-    "check-in", "bid", "account", "answer", *QUESTION_TYPES, "advice", "comment", "story",
-    "summary", "action", "review", "adviser", "silence", "side-talk",
-)
-"""Every kind of turn. Real logs use the same words (see :mod:`alcourse.analysis`)."""
+__all__ = ["DIRECTIVE", "EVENTS", "FIT", "FIT_DEFAULT", "HERON", "MOVES", "MOVE_LABELS", "NONE", "PHASES",
+           "QUESTION_TYPES", "STRUCTURAL", "TARGET_SET", "TURN_TYPES", "TURN_TYPE_HELP", "EventKind",
+           "is_directive"]
 
 TURN_TYPE_HELP = {
     "check-in": "a member's check-in or report on last time's actions",
@@ -53,68 +50,29 @@ class EventKind:
     """What the trainee notices, with ``{name}`` for the member concerned."""
     rule: bool = False
     """True if it breaks a ground rule of questioning, so handling it teaches the rule."""
+    persists: str = "It carried on."
+    """What the trainee sees when it is not dealt with, with ``{name}`` for the member concerned."""
 
 
-EVENTS: dict[str, EventKind] = {e.id: e for e in (
-    EventKind("advice-as-question", "Advice disguised as a question",
-              "{name}'s 'question' carries a ready-made answer.", rule=True),
-    EventKind("leading-question", "Leading question",
-              "{name}'s question points the presenter towards one answer.", rule=True),
-    EventKind("rapid-fire", "Rapid-fire questions",
-              "{name} has asked three questions in a row without waiting for the answers.", rule=True),
-    EventKind("storytelling", "Storytelling",
-              "{name} has started telling a story about their own service.", rule=True),
-    EventKind("dominance", "One member dominating",
-              "{name} has taken most of the airtime in this slot.", rule=True),
-    EventKind("withdrawal", "A member withdrawing",
-              "{name} has gone quiet, arms folded, and has not spoken for a while."),
-    EventKind("pulling-rank", "Pulling rank",
-              "{name} uses their seniority: 'In my experience at director level, you just...'",
-              rule=True),
-    EventKind("solution-as-problem", "A solution posed as the problem",
-              "{name} describes the problem as 'we need a new system': a solution, not a problem."),
-    EventKind("puzzle-as-problem", "A puzzle brought as a problem",
-              "{name}'s issue may have one right answer that an expert could simply give."),
-    EventKind("rambling-presenter", "A rambling presenter",
-              "{name} has been describing background for several minutes without a focus."),
-    EventKind("defensive-presenter", "A defensive presenter",
-              "{name} answers sharply: 'I've already tried that, obviously.'"),
-    EventKind("expert-request", "'Tell us, you're the expert'",
-              "{name} turns to you: 'You've seen lots of sets. What should they do?'"),
-    EventKind("side-talk", "Side talk",
-              "{name} is whispering to a neighbour while the presenter speaks.", rule=True),
-    EventKind("no-action", "No action at the end",
-              "{name} ends the slot with 'I'll think about it', not a specific action."),
-    EventKind("absence", "Absence",
-              "{name} has sent apologies again, at short notice."),
-    EventKind("process-review", "Process review",
-              "The slots are done. Time to review how the set worked today."),
-)}
+_BOOK = default_rulebook()
+EVENTS: dict[str, EventKind] = {e.id: EventKind(e.id, e.label, e.cue, e.rule, e.persists)
+                                for e in _BOOK.events.values()}
+"""The shipped events (declared in ``scenarios/model/events.yaml``)."""
 
-HERON = ("prescriptive", "informative", "confronting", "cathartic", "catalytic", "supportive")
+HERON = _BOOK.heron
 """Heron's six categories: the first three authoritative, the last three facilitative."""
-STRUCTURAL = ("timebox", "round", "pause", "which-question", "next-action", "recontract", "hand-over")
+STRUCTURAL = _BOOK.structural
 NONE = "none"
-MOVES = (*HERON, *STRUCTURAL, NONE)
-DIRECTIVE = frozenset({"prescriptive", "informative", "confronting", "timebox", "recontract"})
+MOVES = tuple(_BOOK.moves)
+"""Every move, declared in ``scenarios/model/moves.yaml``: Heron's, the structural ones, then none."""
+DIRECTIVE = frozenset(m.id for m in _BOOK.moves.values() if m.directive)
 """Moves where the adviser takes charge; they help early and erode autonomy later."""
-
-MOVE_LABELS = {
-    "prescriptive": "Prescriptive: tell them what to do",
-    "informative": "Informative: give information or your view",
-    "confronting": "Confronting: name what is happening, directly",
-    "cathartic": "Cathartic: make room for feelings",
-    "catalytic": "Catalytic: ask a question that helps them find their own way",
-    "supportive": "Supportive: affirm the person's worth and effort",
-    "timebox": "Timebox: agree how long is left",
-    "round": "Round: invite each member in turn",
-    "pause": "Pause: ask for a moment's silence",
-    "which-question": "Ask 'what question are you answering?'",
-    "next-action": "Ask 'what will you do before next time?'",
-    "recontract": "Re-contract the ground rules",
-    "hand-over": "Hand the process to the set",
-    "none": "Deliberately say nothing",
-}
+MOVE_LABELS = {m.id: m.label for m in _BOOK.moves.values()}
+FIT_DEFAULT = _BOOK.fit_default
+"""How well a move fits an event when the event's fit table does not say."""
+FIT: dict[str, dict[str, float]] = {e.id: dict(e.fit) for e in _BOOK.events.values()}
+"""Chance that a move, well timed, resolves an event (``none`` is not here: the set's own chance
+depends on its awareness and autonomy)."""
 
 TARGET_SET = "set"
 

@@ -20,22 +20,67 @@ screen readers; nothing is shown by colour alone.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import ipywidgets as widgets
+import jinja2
 
 from alcourse.curriculum.model import SimulationSpec
 from alcourse.simulation.engine import ADVISER, DecisionRecord, Intervention
-from alcourse.simulation.parameters import FIT, fit
 from alcourse.simulation.play import Playthrough
+from alcourse.simulation.rulebook import Rulebook, default_rulebook
 from alcourse.simulation.scenario import load_scenario
 from alcourse.simulation.transcript import line_text
-from alcourse.simulation.vocabulary import DIRECTIVE, EVENTS, MOVE_LABELS, MOVES, TARGET_SET
+from alcourse.simulation.turns import Turn
+from alcourse.simulation.vocabulary import DIRECTIVE, MOVE_LABELS, MOVES, TARGET_SET
 from alcourse.widgets.feedback import BOX_STYLE, NEUTRAL_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
+
+# The same target size as the exercises (see alcourse.widgets.exercise): ipywidgets draws radio
+# buttons 13 px wide; WCAG 2.2 (2.5.8) wants 24 x 24 px. The rule travels inside the widget.
+STYLE = """<style>
+.alcourse-simulator .alcourse-move label {
+  height: auto; min-height: 32px; line-height: 1.4; display: flex; align-items: center;
+  white-space: normal; padding: 2px 0; cursor: pointer;
+}
+.alcourse-simulator .alcourse-move input[type="radio"] {
+  width: 24px; height: 24px; min-width: 24px; margin: 0 0.6em 0 2px; float: none; flex: none;
+  order: -1;
+}
+.alcourse-simulator .alcourse-move input[type="radio"]:focus-visible {
+  outline: 3px solid #1a4480; outline-offset: 2px;
+}
+</style>"""
 
 PHASE_NAMES = {"check-in": "Check-in", "bids": "Bids for time", "account": "Presenter's account",
                "questions": "Questions", "summary": "Summary", "actions": "Actions",
                "review": "Process review"}
+
+
+_NOTE = jinja2.Environment(autoescape=True).from_string(
+    '<div class="alcourse-progress" style="font-family:inherit;white-space:normal;'
+    'word-break:normal;overflow-wrap:break-word">'
+    "{% for line in lines %}<p>{{ line }}</p>{% endfor %}</div>")
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    """A few sentences for a notebook cell: HTML in a notebook, plain text elsewhere.
+
+    >>> print(ProgressNote(("One <b>.", "Two.")))
+    One <b>.
+    Two.
+    >>> ProgressNote(("One <b>.",))._repr_html_().count("&lt;b&gt;")
+    1
+    """
+
+    lines: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    def _repr_html_(self) -> str:
+        return _NOTE.render(lines=self.lines)
 
 
 class Choices(Protocol):
@@ -44,32 +89,51 @@ class Choices(Protocol):
                   rewound: bool = False) -> None: ...
 
 
-def outcome_html(record: DecisionRecord, name: str) -> str:
-    """Feedback on one decision: a symbol and a word, then what happened and why."""
-    event = EVENTS[record.decision.event]
+def outcome_html(record: DecisionRecord, name: str, book: Rulebook | None = None) -> str:
+    """Feedback on one decision: a symbol and a word, then what happened and why.
+
+    Event labels carry their own article ("A member withdrawing"), so the text
+    names the event in brackets or uses its own ``persists`` sentence.
+    """
+    book = book or default_rulebook()
+    event = book.events[record.decision.event]
     move = record.intervention.move
     stage = record.decision.stage
-    best = max(FIT.get(event.id, {}).items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+    label = event.label[:1].lower() + event.label[1:]
+    best_fit = max(event.fit.values(), default=0.0)
+    best = max(event.fit.items(), key=lambda kv: kv[1], default=(None, 0.0))[0]
+    fit = book.fit
+    persists = event.persists.format(name=name or "The member")
     if record.outcome == "resolved":
         symbol, word, colour = "\u2714", "It worked.", RIGHT_COLOUR
-        text = f"Your move dealt with the {event.label.lower()}."
+        text = f"Your move dealt with it ({label})."
     elif record.outcome == "set":
         symbol, word, colour = "\u25d1", "The set handled it.", RIGHT_COLOUR
         text = "You held back and a member named it themselves: the set is learning to run itself."
     elif move == "none":
         symbol, word, colour = "\u2718", "Left unchallenged.", WRONG_COLOUR
-        text = f"You let the {event.label.lower()} pass and nobody in the set picked it up."
+        text = f"You let it pass ({label}) and nobody in the set picked it up. {persists}"
     else:
         symbol, word, colour = "\u2718", "It did not land this time.", WRONG_COLOUR
-        text = f"The {event.label.lower()} carried on."
+        text = persists
+        if record.reasons:
+            text += " It had less chance than usual because " + "; and ".join(record.reasons) + "."
+        elif fit(event.id, move) >= best_fit - 0.1:
+            text += (f" The move fitted well (it works about {_in_ten(record.chance)} times in 10 at "
+                     "this moment), but people do not always respond as hoped: a good move can still "
+                     "miss. Try it again at the next chance, or rewind and compare.")
     better = best is not None and best != move and fit(event.id, move) < fit(event.id, best)
     if record.outcome == "unresolved" and better:
-        text += f" A closer fit for this event: {MOVE_LABELS[best]}."
+        text += f" A closer fit for this event: {book.moves[best].label}."
     if move in DIRECTIVE and stage != "hierarchical":
         text += f" Directive moves now cost the set some autonomy: it is {stage}."
     return (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
             f'style="{BOX_STYLE};color:{colour}">'
             f"<strong>{symbol} {html.escape(word)}</strong> {html.escape(text)}</div>")
+
+
+def _in_ten(chance: float) -> int:
+    return max(1, min(9, round(chance * 10)))
 
 
 class SimulatorWidget(widgets.VBox):
@@ -117,7 +181,7 @@ class SimulatorWidget(widgets.VBox):
         self.rewind_button.on_click(lambda _: self.rewind(self.rewind_to.value))
         self.debrief = widgets.HTML()
         intro = widgets.HTML(
-            f"<h3>{html.escape(spec.title)}</h3><p>{html.escape(self.scenario.briefing)}</p>"
+            f"{STYLE}<h3>{html.escape(spec.title)}</h3><p>{html.escape(self.scenario.briefing)}</p>"
             f"<p>{html.escape(spec.instructions)}</p>")
         super().__init__([intro, self.status, self.turns_html,
                           widgets.HBox([self.next_button, self.skip_button]),
@@ -130,17 +194,16 @@ class SimulatorWidget(widgets.VBox):
         self._refresh()
 
     # ----- what the trainee sees
-    def _segment(self) -> list[tuple[Any, ...]]:
+    def _segment(self) -> list[Turn]:
         index = len(self.game.path)
         return self.game.rows_since(index)
 
-    def _line(self, row: tuple[Any, ...]) -> str:
+    def _line(self, row: Turn) -> str:
         result = self.game.result()
-        speaker = row[3]
-        who = "You (set adviser)" if speaker == ADVISER else self.names.get(speaker, "The set")
-        kind = row[4].replace("-", " ")
-        return (f"<li><strong>{html.escape(who)}</strong> <em>({html.escape(kind)})</em>: "
-                f"{html.escape(line_text(result, row))}</li>")
+        speaker = row.speaker
+        # No turn-type tag: naming "advice question" beside the line would do the noticing for the trainee.
+        who = "You" if speaker == ADVISER else self.names.get(speaker, "The set")
+        return f"<li><strong>{html.escape(who)}:</strong> {html.escape(line_text(result, row))}</li>"
 
     def _refresh(self) -> None:
         game = self.game
@@ -156,17 +219,18 @@ class SimulatorWidget(widgets.VBox):
         self.status.value = f'<p role="status"><strong>{html.escape(where)}</strong></p>'
         items = "".join(self._line(row) for row in shown)
         remaining = len(segment) - len(shown)
-        more = (f"<p><em>{remaining} more turn{'s' if remaining != 1 else ''} before the next "
-                "decision.</em></p>") if remaining else ""
+        until = "the end of the programme" if pending is None else "the next decision"
+        more = (f"<p><em>{remaining} more turn{'s' if remaining != 1 else ''} before {until}."
+                "</em></p>") if remaining else ""
         listing = f'<ol class="alcourse-turns" aria-label="Turns in the meeting">{items}</ol>'
         self.turns_html.value = listing + more if items else more
         waiting = pending is not None and remaining == 0
         self.next_button.disabled = self.skip_button.disabled = remaining == 0
+        self.skip_button.description = "Skip to the end" if pending is None else "Skip to the decision"
         self.decision_box.layout.display = "" if waiting else "none"
         if waiting:
-            event = EVENTS[pending.event]
             self.cue.value = (f'<div class="alcourse-cue"><p><strong>\u25b6 Decision point: '
-                              f"{html.escape(event.label)}.</strong> Cue: {html.escape(pending.cue)}</p>"
+                              f"{html.escape(pending.label)}.</strong> Cue: {html.escape(pending.cue)}</p>"
                               "<p>Choose your move and who it is aimed at, then press "
                               "<em>Make this move</em>.</p></div>")
             self.move.value = None
@@ -176,7 +240,7 @@ class SimulatorWidget(widgets.VBox):
             self.target.value = pending.member if pending.member in pending.present else TARGET_SET
         self.choose_button.disabled = not waiting
         decisions = [(f"Decision {d.decision.index + 1}: meeting {d.decision.meeting}, "
-                      f"{EVENTS[d.decision.event].label.lower()} ({d.intervention.move})",
+                      f"{d.decision.label.lower()} ({d.intervention.move})",
                       d.decision.index) for d in game.sim.decisions]
         self.rewind_to.options = decisions
         self.rewind_to.disabled = self.rewind_button.disabled = not decisions
@@ -229,7 +293,7 @@ class SimulatorWidget(widgets.VBox):
         record = self.game.choose(Intervention(move, target))
         self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path)
         self.last = record
-        self.feedback.value = outcome_html(record, self.names.get(pending.member, ""))
+        self.feedback.value = outcome_html(record, self.names.get(pending.member, ""), self.game.sim.book)
         self.revealed = min(2, len(self._segment()))  # your own move and the first reaction to it
         self._refresh()
 

@@ -1,0 +1,599 @@
+"""Events and moves as data: read ``scenarios/model/*.yaml`` and compile them for the engine.
+
+Each event says where in a meeting it is checked, who produces it, the conditions
+under which it happens, the turn it produces, how well each move fits it and what
+follows when it is resolved or not. Each condition and effect is compiled once into a
+small function, so the engine runs data without parsing it again. Every mistake is a
+:class:`RulebookError` naming the file, line and field.
+
+>>> book = default_rulebook()
+>>> book.events["advice-as-question"].at, book.events["advice-as-question"].fit["which-question"]
+('after-turn', 0.85)
+>>> book.moves["hand-over"].relieves_dependence, "catalytic" in book.heron
+(True, True)
+>>> compile_rulebook({"events": {"x": {"label": "X", "cue": "c", "at": "later"}}}, "s.yaml")
+Traceback (most recent call last):
+...
+alcourse.simulation.rulebook.RulebookError: s.yaml:1: events.x.at: is 'later'; allowed: one of 'absent', \
+'account-open', 'question-turn', 'before-turn', 'after-turn', 'vague-action', 'review', 'scripted'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from alcourse.located import LocatedError, build, read_yaml
+from alcourse.simulation.parameters import PARAMETER_NAMES
+from alcourse.simulation.turns import TURN_TYPES
+
+MODEL_DIR = Path(__file__).resolve().parent / "scenarios" / "model"
+Hook = Literal["absent", "account-open", "question-turn", "before-turn", "after-turn", "vague-action",
+               "review", "scripted"]
+HOOKS: tuple[str, ...] = Hook.__args__  # type: ignore[attr-defined]
+SIGNALS = frozenset({"turn", "turns_left", "run", "kind", "others", "airtime_total", "mean_dependence"})
+"""What the meeting knows at a hook, besides members, the set and the parameters."""
+UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
+                  "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
+                  "autonomy", "awareness"})
+"""Attributes that are levels from 0 to 1 (changes are clamped)."""
+SETTABLE = frozenset({"weight", "kind", "stuck"})
+MEMBER_READ = UNIT | {"absences", "presented", "airtime", "airtime_share", "weight", "kind"}
+GROUPS = ("set", "member", "presenter", "present", "others", "quiet", "slot")
+NOBODY = object()
+
+
+class RulebookError(LocatedError):
+    """A problem in an events or moves file, with its file, line, field and what is allowed."""
+
+
+# ----- the typed shape of the files (checked by alcourse.located)
+
+
+@dataclass(frozen=True)
+class TurnSpec:
+    """The turn an event produces when it happens."""
+
+    who: Literal["member", "presenter", "set"] = "member"
+    type: str = "comment"
+    key: str = ""
+    seconds: Any = "seconds_question"
+    scale: float = 1.0
+    tagged: bool = True
+    instead: bool = False
+    """True: this turn takes the place of the member's own turn (before-turn events)."""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    label: str
+    cue: str
+    persists: str = "It carried on."
+    rule: bool = False
+    at: Hook = "scripted"
+    who: Any = "member"
+    when: tuple[Any, ...] = ()
+    repeat: Literal["slot", "meeting", "always"] = "slot"
+    turn: TurnSpec | None = None
+    tag: bool = False
+    resets: Literal["", "run"] = ""
+    scripted_turn: str = ""
+    on_scripted: tuple[Any, ...] = ()
+    self_correct: bool = True
+    fit: dict[str, float] = field(default_factory=dict)
+    resolved: tuple[Any, ...] = ()
+    unresolved: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class MoveSpec:
+    family: Literal["heron", "structural", "none"]
+    label: str
+    directive: bool = False
+    aim: Literal["member", "set"] = "member"
+    lines: tuple[str, ...] = ()
+    ready: str = ""
+    unready_factor: str = ""
+    unready_reason: str = ""
+    relieves_dependence: bool = False
+    prescribes: bool = False
+    leads_review: bool = False
+    resolved: tuple[Any, ...] = ()
+    unresolved: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Effects:
+    resolved: tuple[Any, ...] = ()
+    unresolved: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventsFile:
+    events: dict[str, Any]
+    fit_default: float = 0.15
+    every_event: Effects = Effects()
+    rule_breaking: Effects = Effects()
+
+
+# ----- compiled forms the engine runs
+
+Ctx = Any  # the running Simulation (duck-typed: p, set, rng, presenter, members, airtime, signal())
+Term = Callable[[Ctx, Any], Any]
+Check = Callable[[Ctx, Any], bool]
+Op = Callable[[Ctx, Any, str], None]
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    label: str
+    cue: str
+    persists: str
+    rule: bool
+    at: str
+    select: Callable[[Ctx, Any], Any]
+    when: tuple[Check, ...]
+    repeat: str
+    turn: TurnSpec | None
+    tag: bool
+    resets: str
+    scripted_turn: str
+    on_scripted: tuple[Op, ...]
+    self_correct: bool
+    fit: dict[str, float]
+    resolved: tuple[Op, ...]
+    unresolved: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class Move:
+    id: str
+    family: str
+    label: str
+    directive: bool
+    aim: str
+    lines: tuple[str, ...]
+    ready: Check | None
+    unready_factor: str
+    unready_reason: str
+    relieves_dependence: bool
+    prescribes: bool
+    leads_review: bool
+    resolved: tuple[Op, ...]
+    unresolved: tuple[Op, ...]
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    events: dict[str, Event]
+    moves: dict[str, Move]
+    fit_default: float
+    hooks: dict[str, tuple[Event, ...]]
+    shared: dict[str, tuple[Op, ...]] = field(default_factory=dict)
+    """Effects every event has, and those every rule-breaking event has (``every-``/``rule-`` keys)."""
+
+    @property
+    def heron(self) -> tuple[str, ...]:
+        return tuple(m for m, spec in self.moves.items() if spec.family == "heron")
+
+    @property
+    def structural(self) -> tuple[str, ...]:
+        return tuple(m for m, spec in self.moves.items() if spec.family == "structural")
+
+    def fit(self, event: str, move: str) -> float:
+        """How well ``move`` suits ``event`` (0 to 1)."""
+        spec = self.events.get(event)
+        return spec.fit.get(move, self.fit_default) if spec is not None else self.fit_default
+
+    def with_events(self, raw: Any, file: str, path: str = "scenario.events") -> Rulebook:
+        """This rulebook with a scenario's own events added (or replacing same-named ones)."""
+        if not raw:
+            return self
+        if not isinstance(raw, dict):
+            raise RulebookError(file, getattr(raw, "line", 1), path, "should be a block of events by id")
+        events = dict(self.events)
+        for event_id, node in raw.items():
+            event = _event(str(event_id), node, file, f"{path}.{event_id}", self.moves, _line(raw, event_id))
+            events[event.id] = _with_shared(event, self.shared)
+        return Rulebook(events, self.moves, self.fit_default, _hooks(events), self.shared)
+
+
+# ----- compiling
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_TOKEN = re.compile(r"//|\*|/")
+
+
+def _line(node: Any, key: Any) -> int:
+    getter = getattr(node, "line_of", None)
+    return getter(key) if getter else getattr(node, "line", 1)
+
+
+def _item_line(node: Any, index: int, default: int) -> int:
+    lines = getattr(node, "item_lines", [])
+    return lines[index] if index < len(lines) else default
+
+
+class _Where:
+    """Where a piece of data came from, to raise errors that point at it."""
+
+    def __init__(self, file: str, line: int, path: str) -> None:
+        self.file, self.line, self.path = file, line, path
+
+    def fail(self, message: str) -> RulebookError:
+        return RulebookError(self.file, self.line, self.path, message)
+
+
+def _member_value(m: Any, attr: str, ctx: Ctx) -> Any:
+    if attr == "airtime":
+        return ctx.airtime.get(m.id, 0.0)
+    if attr == "airtime_share":
+        total = sum(ctx.airtime.values())
+        return ctx.airtime.get(m.id, 0.0) / total if total else 0.0
+    return getattr(m, attr)
+
+
+def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
+    if _NUMBER.match(text):
+        number = float(text)
+        return lambda ctx, m: number
+    if text.startswith("trait:"):
+        trait, _, value = text[6:].partition("?")
+        factor = float(value) if _NUMBER.match(value) else None
+        if factor is None:
+            raise where.fail(f"{text!r}: write trait:NAME?NUMBER, e.g. trait:expert-seeker?1.6")
+        return lambda ctx, m: factor if m is not None and trait in m.traits else 1.0
+    if "." in text:
+        who, _, attr = text.partition(".")
+        if who == "set":
+            return lambda ctx, m: getattr(ctx.set, attr)
+        if who in ("member", "speaker", "presenter") and attr in MEMBER_READ:
+            if who == "presenter":
+                return lambda ctx, m: (None if ctx.presenter is None
+                                       else _member_value(ctx.presenter, attr, ctx))
+            return lambda ctx, m: None if m is None else _member_value(m, attr, ctx)
+        raise where.fail(f"{text!r} is not something the simulator knows; allowed: set.LEVEL, "
+                         f"member.X or presenter.X with X one of {', '.join(sorted(MEMBER_READ))}")
+    if text in PARAMETER_NAMES:
+        return lambda ctx, m: getattr(ctx.p, text)
+    if text in SIGNALS:
+        return lambda ctx, m: ctx.signal(text)
+    if literal_ok:
+        return lambda ctx, m: text
+    raise where.fail(f"{text!r} is not a number, a model parameter or one of {', '.join(sorted(SIGNALS))}")
+
+
+def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
+    """``a*b/c//d`` read left to right (as the engine's Python did), or one atom."""
+    parts = _TOKEN.split(text)
+    ops = _TOKEN.findall(text)
+    if any(not p for p in parts):
+        raise where.fail(f"{text!r}: an operator needs a value on each side")
+    terms = [_atom(p, where, literal_ok and len(parts) == 1) for p in parts]
+    if len(terms) == 1:
+        return terms[0]
+    pairs = list(zip(ops, terms[1:], strict=True))
+    first = terms[0]
+
+    def value(ctx: Ctx, m: Any) -> float:
+        x = first(ctx, m)
+        for op, term in pairs:
+            y = term(ctx, m)
+            x = x * y if op == "*" else x // y if op == "//" else x / y
+        return x
+
+    return value
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
+def _check(node: Any, where: _Where) -> Check:
+    if isinstance(node, dict) and set(node) == {"any"} and isinstance(node["any"], list):
+        options = [_check(item, where) for item in node["any"]]
+        return lambda ctx, m: any(c(ctx, m) for c in options)
+    if not isinstance(node, str):
+        raise where.fail("a condition is text like \"member.trust < 0.5\", \"presenter has rambler\", "
+                         "\"chance ramble_rate\", or {any: [...]}")
+    words = node.split()
+    if len(words) == 2 and words[0] == "chance":
+        chance = _term(words[1], where)
+        return lambda ctx, m: ctx.rng.random() < chance(ctx, m)
+    if len(words) == 3 and words[1] == "has":
+        who, trait = words[0], words[2]
+        if who == "presenter":
+            return lambda ctx, m: ctx.presenter is not None and trait in ctx.presenter.traits
+        if who in ("member", "speaker"):
+            return lambda ctx, m: m is not None and trait in m.traits
+        raise where.fail(f"{node!r}: only member, speaker or presenter can have a trait")
+    if len(words) == 3 and words[1] in _COMPARE:
+        left, right = _term(words[0], where), _term(words[2], where, literal_ok=True)
+        compare = _COMPARE[words[1]]
+
+        def check(ctx: Ctx, m: Any) -> bool:
+            a, b = left(ctx, m), right(ctx, m)
+            return a is not None and b is not None and compare(a, b)
+
+        return check
+    raise where.fail(f"{node!r} is not a condition; write \"A < B\" (or <=, >, >=, ==, !=), "
+                     "\"WHO has TRAIT\" or \"chance A\"")
+
+
+def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
+    if group == "member":
+        return () if m is None else (m,)
+    if group == "presenter":
+        return () if ctx.presenter is None else (ctx.presenter,)
+    if group == "present":
+        return ctx.present()
+    if group == "others":
+        return [x for x in ctx.present() if x is not m]
+    if group == "quiet":
+        return [x for x in ctx.present() if "quiet" in x.traits]
+    return (ctx.set,) if group == "set" else (ctx,)
+
+
+def _clamp(value: float) -> float:
+    return 0.0 if value < 0.0 else 1.0 if value > 1.0 else value
+
+
+def _set_value(text: str) -> Any:
+    if _NUMBER.match(text):
+        return float(text)
+    return {"true": True, "false": False}.get(text, text)
+
+
+def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
+    if isinstance(node, dict):
+        return _conditional(node, where, moves)
+    if not isinstance(node, list) or not node:
+        raise where.fail("an effect is [who, attribute, +param], [say, ...], [ask, ...] or {if_move: ...}")
+    head = str(node[0])
+    if head == "say":
+        if (len(node) not in (5, 6) or node[1] not in ("set", "member", "presenter")
+                or node[2] not in TURN_TYPES):
+            raise where.fail("write [say, WHO, TURN-TYPE, TEXT-KEY, MEAN-SECONDS] (and a scale), WHO one of "
+                             "set, member, presenter, TURN-TYPE a turn type")
+        who, kind, key = node[1], node[2], str(node[3])
+        mean = _term(str(node[4]), where)
+        scale = float(node[5]) if len(node) == 6 else 1.0
+
+        def say(ctx: Ctx, m: Any, move: str) -> None:
+            speaker = "set" if who == "set" else (m if who == "member" else ctx.presenter)
+            if speaker is None:
+                return
+            ctx.say_turn("set" if who == "set" else speaker.id, kind, mean(ctx, m), scale, key)
+
+        return say
+    if head == "ask":
+        if len(node) != 3 or node[1] != "member" or node[2] not in TURN_TYPES:
+            raise where.fail("write [ask, member, QUESTION-TYPE], e.g. [ask, member, open-question]")
+        kind = node[2]
+        return lambda ctx, m, move: None if m is None else ctx.ask(m, kind)
+    if len(node) != 3 or head not in GROUPS:
+        raise where.fail(f"write [WHO, ATTRIBUTE, CHANGE] with WHO one of {', '.join(GROUPS)}; got {node!r}")
+    attr, change = str(node[1]), str(node[2])
+    if attr not in UNIT | SETTABLE:
+        raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
+    sign, rest = change[:1], change[1:]
+    if sign == "=":
+        value = _set_value(rest)
+
+        def assign(ctx: Ctx, m: Any, move: str) -> None:
+            for target in _targets(head, ctx, m):
+                setattr(target, attr, value)
+
+        return assign
+    if sign not in "+-~" or attr not in UNIT:
+        raise where.fail(f"{change!r}: a level changes by +PARAM, -PARAM or ~PARAM (towards 1); "
+                         "=VALUE sets weight, kind or stuck")
+    amount = _term(rest, where)
+
+    def shift(ctx: Ctx, m: Any, move: str) -> None:
+        for target in _targets(head, ctx, m):
+            x, d = getattr(target, attr), amount(ctx, m)
+            setattr(target, attr, _clamp(x + d if sign == "+" else x - d if sign == "-" else x + d * (1 - x)))
+
+    return shift
+
+
+def _conditional(node: dict[str, Any], where: _Where, moves: Sequence[str]) -> Op:
+    keys = set(node)
+    shape_ok = keys <= {"if_move", "if", "then", "else"} and "then" in keys
+    if not shape_ok or len(keys & {"if", "if_move"}) != 1:
+        raise where.fail("a conditional effect is {if_move: [MOVES], then: [...], else: [...]} "
+                         "or {if: CONDITION, then: [...]}")
+    then = _ops(node["then"], where, moves)
+    other = _ops(node.get("else") or [], where, moves)
+    if "if_move" in node:
+        chosen = node["if_move"]
+        if not isinstance(chosen, list) or any(m not in moves for m in chosen):
+            raise where.fail(f"if_move: {chosen!r}; allowed: a list of moves from {', '.join(moves)}")
+        names = frozenset(chosen)
+        test: Callable[[Ctx, Any, str], bool] = lambda ctx, m, move: move in names  # noqa: E731
+    else:
+        condition = _check(node["if"], where)
+        test = lambda ctx, m, move: condition(ctx, m)  # noqa: E731
+
+    def run(ctx: Ctx, m: Any, move: str) -> None:
+        for op in then if test(ctx, m, move) else other:
+            op(ctx, m, move)
+
+    return run
+
+
+def _ops(node: Any, where: _Where, moves: Sequence[str]) -> tuple[Op, ...]:
+    if not isinstance(node, list | tuple):
+        raise where.fail("should be a list of effects")
+    return tuple(_op(item, _Where(where.file, _item_line(node, i, where.line), f"{where.path}[{i}]"), moves)
+                 for i, item in enumerate(node))
+
+
+def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
+    if node in ("member", "speaker"):
+        return lambda ctx, m: m
+    if node == "presenter":
+        return lambda ctx, m: ctx.presenter if ctx.presenter is not None else NOBODY
+    if node == "set":
+        return lambda ctx, m: None
+    if not isinstance(node, dict) or node.get("among") != "others":
+        raise where.fail("who: one of member, speaker, presenter, set, or {among: others, first: [...]}, "
+                         "{among: others, most: ATTRIBUTE}, {among: others, trait: T, else_most: ATTRIBUTE}")
+    if "first" in node:
+        checks = [_check(c, where) for c in node["first"]]
+        return lambda ctx, m: next((o for o in ctx.others() if all(c(ctx, o) for c in checks)), NOBODY)
+    most = node.get("most") or node.get("else_most")
+    if most not in MEMBER_READ:
+        raise where.fail(f"most/else_most: {most!r}; allowed: {', '.join(sorted(MEMBER_READ))}")
+    trait = node.get("trait")
+
+    def pick(ctx: Ctx, m: Any) -> Any:
+        others = ctx.others()
+        if not others:
+            return NOBODY
+        if trait:
+            found = next((o for o in others if trait in o.traits), None)
+            if found is not None:
+                return found
+        return max(others, key=lambda o: _member_value(o, most, ctx))
+
+    return pick
+
+
+def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move] | Sequence[str],
+           line: int) -> Event:
+    if not re.match(r"^[a-z][a-z0-9-]*$", str(event_id)):
+        raise RulebookError(file, line, path, "event ids use lower-case letters, digits and hyphens")
+    spec = build(EventSpec, node, error=RulebookError, path=path, file=file, line=line)
+    here = _Where(file, getattr(node, "line", line), path)
+
+    def at(key: str) -> _Where:
+        return _Where(file, _line(node, key) if isinstance(node, dict) else line, f"{path}.{key}")
+
+    names = list(moves)
+    for move, value in spec.fit.items():
+        if move not in names:
+            raise at("fit").fail(f"{move!r} is not a move; allowed: {', '.join(names)}")
+        if not 0.0 <= value <= 1.0:
+            raise at("fit").fail(f"{move}: {value}; allowed: a number from 0 to 1")
+    for kind in (spec.scripted_turn, spec.turn.type if spec.turn else ""):
+        if kind and kind not in TURN_TYPES:
+            raise here.fail(f"turn type {kind!r}; allowed: {', '.join(TURN_TYPES)}")
+    if spec.turn is not None:
+        _term(str(spec.turn.seconds), at("turn"))
+    when = node.get("when", []) if isinstance(node, dict) else []
+    checks = tuple(_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
+                   for i, c in enumerate(spec.when))
+    for label in ("cue", "persists"):
+        try:
+            getattr(spec, label).format(name="x")
+        except (KeyError, IndexError, ValueError):
+            raise at(label).fail("use {name} for the member concerned, and no other braces") from None
+    return Event(
+        id=event_id, label=spec.label, cue=spec.cue, persists=spec.persists, rule=spec.rule, at=spec.at,
+        select=_select(spec.who, at("who")), when=checks, repeat=spec.repeat, turn=spec.turn, tag=spec.tag,
+        resets=spec.resets, scripted_turn=spec.scripted_turn,
+        on_scripted=_ops(node.get("on_scripted", []), at("on_scripted"), names),
+        self_correct=spec.self_correct, fit=dict(spec.fit),
+        resolved=_ops(node.get("resolved", []), at("resolved"), names),
+        unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
+    )
+
+
+def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -> Move:
+    path = f"moves.{move_id}"
+    spec = build(MoveSpec, node, error=RulebookError, path=path, file=file, line=line)
+
+    def at(key: str) -> _Where:
+        return _Where(file, _line(node, key), f"{path}.{key}")
+
+    if spec.unready_factor:
+        _term(spec.unready_factor, at("unready_factor"))
+    return Move(
+        id=move_id, family=spec.family, label=spec.label, directive=spec.directive, aim=spec.aim,
+        lines=spec.lines, ready=_check(spec.ready, at("ready")) if spec.ready else None,
+        unready_factor=spec.unready_factor, unready_reason=spec.unready_reason,
+        relieves_dependence=spec.relieves_dependence, prescribes=spec.prescribes,
+        leads_review=spec.leads_review,
+        resolved=_ops(node.get("resolved", []), at("resolved"), names),
+        unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
+    )
+
+
+def _hooks(events: dict[str, Event]) -> dict[str, tuple[Event, ...]]:
+    return {hook: tuple(e for e in events.values() if e.at == hook) for hook in HOOKS}
+
+
+def compile_moves(raw: Any, file: str) -> dict[str, Move]:
+    """The moves of a moves file, by id."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("moves"), dict):
+        raise RulebookError(file, getattr(raw, "line", 1), "moves", "should be a block of moves by id")
+    block = raw["moves"]
+    names = list(block)
+    if "none" not in names:
+        raise RulebookError(file, _line(raw, "moves"), "moves.none",
+                            "is missing: deliberate silence is a move")
+    return {str(k): _move(str(k), v, file, _line(block, k), names) for k, v in block.items()}
+
+
+def compile_rulebook(raw: Any, file: str, moves: dict[str, Move] | None = None) -> Rulebook:
+    """A rulebook from a parsed events file (and the moves, by default the shipped ones)."""
+    moves = moves if moves is not None else default_rulebook().moves
+    if not isinstance(raw, dict):
+        raise RulebookError(file, getattr(raw, "line", 1), "(file)", "should be a block with events")
+    spec = build(EventsFile, {k.replace("-", "_"): v for k, v in raw.items()} if "events" in raw else raw,
+                 error=RulebookError, path="(file)", file=file)
+    names = list(moves)
+    shared: dict[str, tuple[Op, ...]] = {}
+    for prefix, key, effects in (("every", "every-event", spec.every_event),
+                                 ("rule", "rule-breaking", spec.rule_breaking)):
+        node = raw.get(key) or {}
+        for outcome in ("resolved", "unresolved"):
+            where = _Where(file, _line(node, outcome) if isinstance(node, dict) else 1, f"{key}.{outcome}")
+            shared[f"{prefix}-{outcome}"] = _ops(getattr(effects, outcome), where, names)
+    events: dict[str, Event] = {}
+    block = raw["events"]
+    for event_id, node in block.items():
+        event = _event(str(event_id), node, file, f"events.{event_id}", moves, _line(block, event_id))
+        events[event.id] = _with_shared(event, shared)
+    return Rulebook(events, moves, spec.fit_default, _hooks(events), shared)
+
+
+def _with_shared(event: Event, shared: dict[str, tuple[Op, ...]]) -> Event:
+    rule = event.rule
+    resolved = shared.get("every-resolved", ()) + (shared.get("rule-resolved", ()) if rule else ())
+    unresolved = shared.get("every-unresolved", ()) + (shared.get("rule-unresolved", ()) if rule else ())
+    return dataclasses.replace(event, resolved=resolved + event.resolved,
+                               unresolved=unresolved + event.unresolved)
+
+
+@functools.cache
+def default_rulebook() -> Rulebook:
+    """The shipped events and moves (read once per process)."""
+    moves_file = MODEL_DIR / "moves.yaml"
+    moves = compile_moves(read_yaml(moves_file, RulebookError), str(moves_file))
+    events_file = MODEL_DIR / "events.yaml"
+    return compile_rulebook(read_yaml(events_file, RulebookError), str(events_file), moves)
+
+
+def check_model_file(path: Path) -> str | None:
+    """If ``path`` is an events or moves file, check it and say what it declares; else None.
+
+    Raises :class:`RulebookError` (file, line, field) for any mistake.
+    """
+    raw = read_yaml(path, RulebookError)
+    if not isinstance(raw, dict) or "members" in raw:
+        return None
+    if "moves" in raw and "events" not in raw:
+        return f"{len(compile_moves(raw, str(path)))} moves"
+    if "events" in raw:
+        return f"{len(compile_rulebook(raw, str(path)).events)} events"
+    return None

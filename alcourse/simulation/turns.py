@@ -1,0 +1,53 @@
+"""One turn of a meeting, as the engine records it and every reader reads it.
+
+The engine, the transcript, the outcome measures, the debrief and the play widget all
+read turns by field name; nothing indexes a turn by position.
+
+>>> t = Turn(1, "questions", "amira", "tom", "advice-question", 18.0)
+>>> t.speaker, t.turn_type, t.event, t.text_key
+('tom', 'advice-question', '', '')
+>>> t._replace(event="advice-as-question").event
+'advice-as-question'
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+PHASES = ("check-in", "bids", "account", "questions", "summary", "actions", "review")
+"""A meeting's phases in order; ``account`` to ``actions`` repeat for each presenter."""
+
+QUESTION_TYPES = ("open-question", "closed-question", "advice-question")
+TURN_TYPES = (
+    "check-in", "bid", "account", "answer", *QUESTION_TYPES, "advice", "comment", "story",
+    "summary", "action", "review", "adviser", "silence", "side-talk",
+)
+"""Every kind of turn. Real logs use the same words (see :mod:`alcourse.analysis`)."""
+
+
+class Turn(NamedTuple):
+    """One turn: who spoke, in what phase and slot, for how long, and what it was."""
+
+    meeting: int
+    phase: str
+    presenter: str
+    """The presenter's id during a presenter slot, else empty."""
+    speaker: str
+    """A member id, ``adviser`` or ``set`` (a silence or murmur of the whole set)."""
+    turn_type: str
+    seconds: float
+    event: str = ""
+    """The event this turn showed (advice disguised as a question, ...), if any."""
+    move: str = ""
+    target: str = ""
+    outcome: str = ""
+    text_key: str = ""
+    """Which template of :mod:`alcourse.simulation.texts` gives its words."""
+    text_index: int = 0
+    say: str | None = None
+    """Scripted words, used instead of a template."""
+    own: str = ""
+    """Words the trainee typed for this adviser turn (kept for the trainer to comment on)."""
+
+
+TURN_FIELDS = Turn._fields
