@@ -10,7 +10,7 @@ exists to calibrate against.
 10
 >>> p.with_overrides({"question_turns": 12}).question_turns
 12
->>> fit("advice-as-question", "which-question") > fit("advice-as-question", "supportive")
+>>> fit("advice-as-question", "confronting") > fit("advice-as-question", "which-question")
 True
 """
 
@@ -142,8 +142,12 @@ FIT_DEFAULT = 0.15
 FIT: dict[str, dict[str, float]] = {
     # Chance that a move, well timed, resolves the event. "none" is not here: the
     # set's own chance of handling an event depends on its awareness and autonomy.
-    "advice-as-question": {"which-question": 0.85, "catalytic": 0.75, "confronting": 0.6,
-                           "recontract": 0.55, "prescriptive": 0.45, "informative": 0.35, "pause": 0.3},
+    # Naming the advice and asking for a question is confronting (the course's Heron convention,
+    # heron.convention in canon-facilitation.yaml); "what question are you answering?" checks a
+    # statement nobody asked for, so it fits advice disguised as a question only weakly.
+    "advice-as-question": {"confronting": 0.85, "catalytic": 0.75, "recontract": 0.55,
+                           "prescriptive": 0.45, "which-question": 0.35, "informative": 0.35,
+                           "pause": 0.3},
     "leading-question": {"catalytic": 0.7, "which-question": 0.7, "confronting": 0.5,
                          "prescriptive": 0.4, "informative": 0.4, "pause": 0.3},
     "rapid-fire": {"pause": 0.85, "timebox": 0.5, "catalytic": 0.5, "confronting": 0.45,

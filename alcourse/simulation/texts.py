@@ -106,9 +106,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "apologies": ("Apologies from {name}.",),
     # The adviser's lines, one for each move.
-    "prescriptive": ("{target}, please put that as an open question.",),
+    # Heron coding convention (heron.convention): asking a member to turn advice into a question
+    # is confronting; prescriptive sets a structure without naming anyone's behaviour.
+    "prescriptive": ("For the next ten minutes, questions only, please: one at a time.",),
     "informative": ("Here is what I notice, and some information that may help.",),
-    "confronting": ("{target}, I notice that was advice rather than a question.",),
+    "confronting": ("{target}, I notice that was advice rather than a question. Could you ask it "
+                    "as a question that helps the presenter think?",),
     "cathartic": ("{target}, it sounds as if this is stirring up strong feelings. Say more?",),
     "catalytic": ("{target}, what is it you most want to understand here?",),
     "supportive": ("{target}, thank you for that: it took courage.",),
