@@ -29,6 +29,7 @@ def test_there_are_exercises(curriculum):
     "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning", "m06.wording",
     "m07.name-the-category", "m07.handle-in-the-room", "m07.which-mode", "m07.handle-over-time",
     "m08.which-aim", "m08.intentions-at-stake", "m08.programme-decisions", "m08.evaluation-levels",
+    "m10.contracting", "m10.confidentiality", "m10.online", "m10.endings",
 ])
 def test_right_wrong_and_partial(curriculum, exercise_id):
     ex = curriculum.exercise(exercise_id)

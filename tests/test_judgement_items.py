@@ -10,7 +10,7 @@ from alcourse.content import data_dir
 REPLACED = {"m03.sort-statements", "m03.pair-contrasts", "m03.spot-principles",
             "m05.order-phases", "m08.spot-intentions"}
 JUDGEMENT = ["m03.contrasts-in-practice", "m03.principles-in-tension", "m05.hold-the-shape",
-             "m08.intentions-at-stake", "m06.wording"]
+             "m08.intentions-at-stake", "m06.wording", "m10.contracting", "m10.online", "m10.endings"]
 
 
 def test_recall_only_exercises_are_gone(curriculum):
@@ -57,7 +57,8 @@ def test_judgement_items_have_a_defensible_middle_option(curriculum):
 
 NEW_PEOPLE = ("Nadia", "Obi", "Ifeoma", "Usha", "Ade", "Rosa", "Malik", "Graham", "Lorna", "Tegan",
               "Ceri", "Bilal", "Janet", "Yusuf", "Nkechi", "Trevor", "Leon", "Gwen", "Rhys", "Carys",
-              "Ewan", "Shona", "Martin", "Anil", "Harriet", "Wendy", "Idris", "Morag")
+              "Ewan", "Shona", "Martin", "Anil", "Harriet", "Wendy", "Idris", "Morag", "Kemi", "Sophie",
+              "Ian", "Gemma", "Owen", "Mared", "Farah")
 
 
 def _graded_texts(curriculum):
