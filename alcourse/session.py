@@ -2,7 +2,7 @@
 
 >>> import tempfile
 >>> s = Session("m03-traditional-vs-action-learning", folder=tempfile.mkdtemp())
->>> s.score("m03.sort-statements")
+>>> s.score("m03.contrasts-in-practice")
 0.0
 """
 

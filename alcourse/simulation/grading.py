@@ -7,7 +7,7 @@ part of the marks and an empty one earns none.
 >>> from alcourse.simulation import load_scenario, policy, run
 >>> result = run(load_scenario("primary-care-practice-managers"), policy("hands-off"), seed=7)
 >>> score_criterion("advice-challenged", 4, 0, result).explanation
-'5 of 7 pieces of advice in presenter slots were left unchallenged (by you or by the set)'
+'5 of 6 pieces of advice in presenter slots were left unchallenged (by you or by the set)'
 >>> score_criterion("advice-challenged", 4, 0, run(result.scenario, policy("adaptive"), seed=7)).points
 4.0
 """
