@@ -35,9 +35,20 @@ def _release(args: argparse.Namespace) -> int:
 
 def _workspace(args: argparse.Namespace) -> int:
     from alcourse.grading import CourseFolder, copy_workspace
+    from alcourse.workspace import reset_module
 
     folder = CourseFolder.open(Path(args.dir))
-    copied = copy_workspace(folder.root / "release", Path(args.target).expanduser())
+    target = Path(args.target).expanduser()
+    if args.reset:
+        for module_id in known_modules(args.reset):
+            reset = reset_module(folder.root / "release", target, module_id)
+            print(f"{module_id}: the notebook is back as released: {reset.restored}")
+            if reset.backup is not None:
+                print(f"  the damaged copy is kept in {reset.backup}")
+            for kept in reset.kept:
+                print(f"  your saved answers are kept: {kept}")
+        return 0
+    copied = copy_workspace(folder.root / "release", target)
     print(f"{len(copied)} new files copied to {args.target} (existing work left untouched)")
     return 0
 
@@ -58,4 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     w = sub.add_parser("workspace", help="copy released modules to a trainee folder")
     w.add_argument("dir")
     w.add_argument("target")
+    w.add_argument("--reset", nargs="+", metavar="MODULE", default=[],
+                   help="put these modules' notebooks back as released (a damaged notebook is "
+                        "moved to TARGET/backups/ first; answers files are kept)")
     w.set_defaults(func=_workspace)
