@@ -183,3 +183,29 @@ class AnswerStore:
             q: {"first": o, "latest": o, "changes": 0} for q, o in answers.items()
         }
         self._save(data)
+
+    # ----- written answers: typed into a text box, saved as typed, marked by a trainer
+    WRITTEN = "written"
+
+    def write_text(self, reflection_id: str, text: str) -> None:
+        """Save a written answer (the whole text, replacing the last save)."""
+        data = self.load()
+        section = data.get(self.WRITTEN)
+        if not isinstance(section, dict):
+            section = data[self.WRITTEN] = {}
+        section[reflection_id] = {"text": text}
+        self._save(data)
+
+    def text(self, reflection_id: str) -> str:
+        """The saved written answer; empty if none yet.
+
+        >>> import tempfile, pathlib
+        >>> store = AnswerStore(pathlib.Path(tempfile.mkdtemp()) / "m01.answers.json", "m01")
+        >>> store.write_text("m01.reflection", "My problem is a puzzle.")
+        >>> AnswerStore(store.path, "m01").text("m01.reflection")
+        'My problem is a puzzle.'
+        """
+        section = self.load().get(self.WRITTEN)
+        entry = section.get(reflection_id) if isinstance(section, dict) else None
+        text = entry.get("text") if isinstance(entry, dict) else None
+        return text if isinstance(text, str) else ""

@@ -88,3 +88,46 @@ def test_a_stale_simulator_tab_never_overwrites_a_longer_saved_game(lab, browser
     expect(old_sim.locator("[role=status]").first).to_contain_text("decision 5", timeout=20_000)
     old_tab.close()
     new_tab.close()
+
+
+WRITTEN_MODULE = "m01-what-is-action-learning"
+PARAGRAPH = ("My ward has a problem, not a puzzle: discharges are delayed and nobody agrees why. "
+             "I am part of it, because I ask the bed manager for dates and then accept them. "
+             "A set would ask me questions; I would try a daily huddle, and bring back what happened. "
+             "Admissions and a backlog made me decide, by mid-May, to ask 12345 questions.")
+CELL_COUNT = "() => window.jupyterapp.shell.currentWidget.content.model.cells.length"
+
+
+def test_typing_a_written_answer_as_instructed_keeps_the_notebook_whole(lab, browser, tmp_path):
+    base, workspace = lab
+    answers = workspace / WRITTEN_MODULE / f"{WRITTEN_MODULE}.answers.json"
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    open_alone(page, base, f"{WRITTEN_MODULE}/{WRITTEN_MODULE}.ipynb")
+    cells = page.evaluate(CELL_COUNT)
+    run_all(page)
+    page.wait_for_function(RAN_ALL, timeout=90_000)
+    instruction = page.locator(".jp-MarkdownOutput", has_text="Click in the box below and type your answer")
+    instruction.first.scroll_into_view_if_needed()
+    box = page.locator(".alcourse-written textarea").first
+    box.click()  # "Click in the box below and type your answer"
+    page.keyboard.type(PARAGRAPH, delay=5)
+    status = page.locator(".alcourse-written").first
+    expect(status).to_contain_text("Saved.", timeout=20_000)
+    saved = _wait_for(lambda: answers.exists() and json.loads(answers.read_text()).get("written", {})
+                      .get("m01.reflection.own-problem", {}).get("text") == PARAGRAPH and PARAGRAPH)
+    assert saved == PARAGRAPH
+    page.screenshot(path=str(shots(tmp_path) / "written-answer.png"))
+
+    # a trainee who clicks beside the box (command mode) and types: no cell is added or deleted
+    page.locator(".jp-MarkdownOutput", has_text="Click in the box below").first.click()
+    page.keyboard.press("Escape")
+    page.keyboard.type("aabbddxxvvmmyyrrzz12")
+    page.keyboard.press("Shift+M")
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_timeout(500)
+    assert page.evaluate(CELL_COUNT) == cells, "typing in command mode changed the notebook's cells"
+    page.keyboard.press("Control+s")
+    page.wait_for_timeout(1000)
+    on_disk = json.loads((workspace / WRITTEN_MODULE / f"{WRITTEN_MODULE}.ipynb").read_text())
+    assert len(on_disk["cells"]) == cells
+    page.close()

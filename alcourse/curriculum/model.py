@@ -6,6 +6,7 @@ book page of a module are both generated from one of these records.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -84,9 +85,19 @@ class ExerciseSpec:
             raise ValueError(f"an exercise of kind {self.kind!r} needs {what}")
 
 
+_WORDS = re.compile(r"(\d+)\s+to\s+(\d+)\s+words")
+
+
 @dataclass(frozen=True)
 class Reflection:
-    """A written answer graded by a trainer against the mark scheme."""
+    """A written answer graded by a trainer against the mark scheme.
+
+    The prompt says how long the answer should be ("in 150 to 250 words"); that range
+    is read from the prompt, so what the trainee is asked and what is checked agree.
+
+    >>> Reflection("m01.r", "In 150 to 250 words, describe it.", 6, ("1 mark: x",), "...").words
+    (150, 250)
+    """
 
     id: str
     prompt: str
@@ -94,9 +105,19 @@ class Reflection:
     mark_scheme: tuple[str, ...]
     model_answer: str
     covers: tuple[str, ...] = ()
+    title: str = "Written reflection"
 
     def __post_init__(self) -> None:
         check_id(self.id)
+        if _WORDS.search(self.prompt) is None:
+            raise ValueError("prompt: say how long the answer should be, as 'N to M words'")
+
+    @property
+    def words(self) -> tuple[int, int]:
+        """The asked length in words (fewest, most)."""
+        match = _WORDS.search(self.prompt)
+        assert match is not None  # checked when the reflection is made
+        return int(match[1]), int(match[2])
 
 
 @dataclass(frozen=True)
