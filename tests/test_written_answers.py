@@ -68,7 +68,8 @@ def test_validation_fails_on_what_is_missing_and_grading_prints_the_answer(tmp_p
     session = Session(MODULE, folder=tmp_path, curriculum=curriculum)
     exercise = curriculum.module_exercises(MODULE)[0]
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    with pytest.raises(StillToDo, match=re.escape(f"0 of {len(exercise.questions)} answered in '{exercise.title}'")):
+    missing = re.escape(f"0 of {len(exercise.questions)} answered in '{exercise.title}'")
+    with pytest.raises(StillToDo, match=missing):
         session.progress(exercise.id)
     with pytest.raises(StillToDo, match="'Written reflection': 75 words: 75 more"):
         session.store.write_text(REFLECTION, words(75))
@@ -95,8 +96,9 @@ def test_every_reflection_asks_for_a_length_in_words(curriculum):
 
 def test_nbgrader_validate_reports_what_is_missing_not_success(tmp_path):
     """nbgrader's own validate, on a released module notebook with nothing answered."""
-    from alcourse.publish.lite import release_notebook
     import nbformat
+
+    from alcourse.publish.lite import release_notebook
 
     folder = tmp_path / MODULE
     folder.mkdir()
