@@ -98,7 +98,8 @@ def _classify(spec: ExerciseSpec, course: Course) -> list[Question]:
             if cat_id == item.answer:
                 feedback = f"Right: {label}. {item.why}"
             else:
-                feedback = f"Not quite: this is not {label}; it is {labels[item.answer]}. {item.why}"
+                feedback = (f"Not quite: the answer is \u201c{labels[item.answer]}\u201d, "
+                            f"not \u201c{label}\u201d. {item.why}")
             options.append(Option(cat_id, label, 1 if cat_id == item.answer else 0, feedback))
         covers = item.covers or ((item.answer,) if "." in item.answer else ())
         questions.append(Question(item.id, item.prompt, tuple(options), covers))
