@@ -50,7 +50,22 @@ def _workspace(args: argparse.Namespace) -> int:
         return 0
     copied = copy_workspace(folder.root / "release", target)
     print(f"{len(copied)} new files copied to {args.target} (existing work left untouched)")
+    print(f"start page: {write_start_page(target)}")
     return 0
+
+
+def write_start_page(workspace: Path) -> Path:
+    """The workspace's start page, listing the modules it holds (ours to rewrite, not the trainee's)."""
+    from alcourse.curriculum import load_curriculum
+    from alcourse.profile import START_PAGE, start_page
+
+    cur = load_curriculum()
+    modules = [(f"{m.id}/{m.notebook}", f"Module {m.number}: {m.title}")
+               for m in sorted(cur.modules.values(), key=lambda m: m.number)
+               if (workspace / m.id / m.notebook).exists()]
+    page = workspace / START_PAGE
+    page.write_text(start_page(modules), encoding="utf-8")
+    return page
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
