@@ -26,7 +26,7 @@ def test_trainee_lab_opens_the_start_page_without_instructor_tools(tmp_path, bro
         try:
             preview.wait_for(timeout=60_000)
         finally:
-            page.screenshot(path=str(shots(tmp_path) / "trainee-start.png"))  # the start page, rendered (not as Markdown source)
+            page.screenshot(path=str(shots(tmp_path) / "trainee-start.png"))
         assert "Run All Cells" in preview.inner_text()
         page.locator(".jp-RenderedMarkdown a", has_text="Module 1").first.wait_for()
         page.screenshot(path=str(shots(tmp_path) / "trainee-start.png"))
