@@ -29,7 +29,6 @@ def test_trainee_lab_opens_the_start_page_without_instructor_tools(tmp_path, bro
             page.screenshot(path=str(shots(tmp_path) / "trainee-start.png"))
         assert "Run All Cells" in preview.inner_text()
         page.locator(".jp-RenderedMarkdown a", has_text="Module 1").first.wait_for()
-        page.screenshot(path=str(shots(tmp_path) / "trainee-start.png"))
         commands = page.evaluate("() => window.jupyterapp.commands.listCommands()")
         for hidden in ("nbgrader:open-create-assignment", "nbgrader:open-formgrader",
                        "nbgrader:open-course-list", "terminal:create-new", "console:create"):
