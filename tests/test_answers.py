@@ -85,9 +85,10 @@ def test_self_check_lists_what_is_missing(tmp_path, capsys):
     session = Session(MODULE, folder=tmp_path)
     todo = session.unanswered()
     assert any("When the traditional pull shows" in t and "5 of 5" in t for t in todo)
-    assert any("m03.reflection.sponsor" in t and "not found" in t for t in todo)
+    assert any("'Written reflection': not written yet (150 to 250 words" in t for t in todo)
+    assert not any("m03." in t for t in todo), "the trainee's words: titles, never internal ids"
     for ex in session.curriculum.module_exercises(MODULE):
         session.store.write_all(ex.id, ex.model_answers())
-    assert all("reflection" in t for t in session.unanswered())
+    assert all("Written reflection" in t for t in session.unanswered())
     session.self_check()
     assert "Still to do" in capsys.readouterr().out

@@ -91,7 +91,7 @@ def test_pair_table_feedback_names_the_real_pair(course):
 def test_classify_feedback_says_why(curriculum):
     ex = curriculum.exercise("m02.spot-breaks")
     wrong = ex.check_one("already-thought", "principle.listened-to")
-    assert "it is Open to challenge" in wrong.feedback
+    assert "the answer is \u201cOpen to challenge\u201d" in wrong.feedback
     assert "defence" in wrong.feedback
 
 

@@ -6,6 +6,7 @@ book page of a module are both generated from one of these records.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -156,12 +157,17 @@ class Exemplar:
         return float(sum(self.marks.values()))
 
 
+_WORDS = re.compile(r"(\d+)\s+to\s+(\d+)\s+words")
+
+
 @dataclass(frozen=True)
 class Reflection:
     """A written answer graded by a trainer against levelled criteria.
 
     Its pass mark is the sum of the criteria's *competent* marks: an answer that
-    is competent on every criterion passes.
+    is competent on every criterion passes. The prompt says how long the answer
+    should be ("in 150 to 250 words"); that range is read from the prompt, so what
+    the trainee is asked and what is checked agree.
     """
 
     id: str
@@ -171,9 +177,12 @@ class Reflection:
     model_answer: str
     covers: tuple[str, ...] = ()
     exemplar: Exemplar | None = None
+    title: str = "Written reflection"
 
     def __post_init__(self) -> None:
         check_id(self.id)
+        if _WORDS.search(self.prompt) is None:
+            raise ValueError("prompt: say how long the answer should be, as 'N to M words'")
         total = sum(c.points for c in self.criteria)
         if total != self.points:
             raise ValueError(f"the criteria add up to {total:g} marks but points is {self.points}; "
@@ -207,6 +216,17 @@ class Reflection:
             if c.id == criterion_id:
                 return c
         raise KeyError(f"reflection {self.id!r} has no criterion {criterion_id!r}")
+
+    @property
+    def words(self) -> tuple[int, int]:
+        """The asked length in words (fewest, most).
+
+        >>> Reflection("m01.r", "In 150 to 250 words, describe it.", 1, (Criterion("a", "x", 1),), "").words
+        (150, 250)
+        """
+        match = _WORDS.search(self.prompt)
+        assert match is not None  # checked when the reflection is made
+        return int(match[1]), int(match[2])
 
 
 @dataclass(frozen=True)
