@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Module, Reflection, SimulationSpec
 from alcourse.curriculum.render import render_show
+from alcourse.handin.step import handin_cells
 from alcourse.session import check_grade_id, reflection_grade_id, simulation_grade_id
 
 HOW_TO = """\
@@ -128,6 +129,7 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
                      "answered yet. It does not show marks."))
     cells.append(_code("course.self_check()", "self-check"))
     cells.append(_md("## Summary\n\n" + "\n".join(f"- {s}" for s in module.summary)))
+    cells += handin_cells(module)  # issue 10: the Hand in step ends every module
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
                        "name": "python3"},
