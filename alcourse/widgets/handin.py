@@ -73,7 +73,8 @@ class HandInWidget(widgets.VBox):
         label = {"description_width": "initial"}
         self.trainee = widgets.Text(description="The id your trainer gave you:", style=label,
                                     placeholder="for example t017 or ann.lee")
-        self.person = widgets.Text(description="Your name:", style=label, placeholder="as your trainer knows you")
+        self.person = widgets.Text(description="Your name:", style=label,
+                                   placeholder="as your trainer knows you")
         self.button = widgets.Button(description="Make my hand-in file", button_style="primary",
                                      tooltip="Makes one file with this notebook and your answers",
                                      layout=widgets.Layout(width="auto", min_height="36px"))
