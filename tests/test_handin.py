@@ -326,3 +326,55 @@ def test_a_hand_in_made_by_the_session_is_accepted_by_collect(parts, tmp_path):
 def test_make_archive_and_read_archive_agree_on_the_module_named_inside(parts):
     _manifest, data = make_archive(MODULE, "ann", "Ann", parts.notebook, parts.answers, WHEN, "0.1.0")
     assert read_archive(data).manifest.module == MODULE
+
+
+# -- programme view and Moodle export, from known states ----------------------------------------------
+
+def _rows():
+    from alcourse.grading.cohort import CohortRow
+    from alcourse.grading.status import State
+
+    return [CohortRow("ann", MODULE, State("graded", "", 24.0, 32.0), None),
+            CohortRow("ann", OTHER, State("failed", "m04.ipynb is an empty file (0 bytes)", None, 20.0),
+                      None),
+            CohortRow("bob", MODULE, State("needs manual grading", "1 written answer to mark", 10.0, 32.0),
+                      None),
+            CohortRow("bob", OTHER, State("not submitted", "no submission"), None),
+            CohortRow("<b>cy</b>", MODULE, State("not graded yet", "run alcourse grade"), None),
+            CohortRow("<b>cy</b>", OTHER, State("graded", "", 20.0, 20.0), None)]
+
+
+def test_programme_view_shows_every_state_with_score_and_late(curriculum, tmp_path):
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.programme import programme_view, render
+
+    folder = CourseFolder(tmp_path)
+    view = programme_view(folder, curriculum, rows=_rows(), late={("ann", MODULE): 60.0}, now=NOW)
+    cells = {t.student: [c.label for c in t.cells] for t in view.trainees}
+    assert cells == {"<b>cy</b>": ["handed in", "graded"], "ann": ["graded, late", "failed"],
+                     "bob": ["needs marking", "missing"]}
+    ann = next(t for t in view.trainees if t.student == "ann")
+    assert (ann.cells[0].score, ann.cells[1].score, ann.cells[1].why) == (
+        "24 / 32 (75%)", "", "m04.ipynb is an empty file (0 bytes)")
+    assert ann.done == 1
+    assert view.counts[MODULE] == {"graded": 1, "needs marking": 1, "handed in": 1, "failed": 0,
+                                   "missing": 0, "late": 1}
+    page = render(view)
+    assert "&lt;b&gt;cy&lt;/b&gt;" in page and "<b>cy</b>" not in page  # autoescaped
+    assert '<th scope="row">ann</th>' in page and "graded, late" in page and "Competences" not in page
+
+
+def test_moodle_csv_exports_a_grade_only_when_graded_never_a_zero(curriculum):
+    import csv as csv_module
+
+    from alcourse.grading.moodle import moodle_csv
+
+    rows = list(csv_module.reader(io.StringIO(moodle_csv(_rows(), curriculum))))
+    m3, m4 = curriculum.module(MODULE), curriculum.module(OTHER)
+    assert rows[0] == ["Username", f"{m3.number}. {m3.title} ({MODULE}, out of 32)",
+                       f"Feedback: {m3.number}. {m3.title}", f"{m4.number}. {m4.title} ({OTHER}, out of 20)",
+                       f"Feedback: {m4.number}. {m4.title}"]
+    assert rows[1:] == [
+        ["<b>cy</b>", "-", "handed in: run alcourse grade", "20", "graded"],
+        ["ann", "24", "graded", "-", "failed: m04.ipynb is an empty file (0 bytes)"],
+        ["bob", "-", "needs marking: 1 written answer to mark", "-", "missing: no submission"]]
