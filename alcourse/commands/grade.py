@@ -97,6 +97,14 @@ def _export(args: argparse.Namespace) -> int:
     from alcourse.grading.cohort import write_export
 
     folder = CourseFolder.open(Path(args.dir))
+    if args.format == "moodle":  # issue 10: Moodle's grade import CSV (alcourse/grading/moodle.py)
+        from alcourse.curriculum import load_curriculum
+        from alcourse.grading.moodle import write_moodle
+
+        moodle, trainees = write_moodle(folder, load_curriculum(), Path(args.out) if args.out else None)
+        print(f"wrote {trainees} trainee(s) in Moodle's grade import format to {moodle} "
+              "(column mapping: alcourse/grading/moodle.py and the README)")
+        return 0
     target, rows = write_export(folder, Path(args.out) if args.out else None)
     print(f"wrote {len(rows)} row(s) (trainee × module, with a status column) to {target}")
     return 0
@@ -110,6 +118,10 @@ def _report(args: argparse.Namespace) -> int:
     folder = CourseFolder.open(Path(args.dir))
     target = write_report(folder, load_curriculum(), Path(args.out) if args.out else None)
     print(f"wrote the cohort report to {target} (opens offline)")
+    from alcourse.grading.programme import write_programme  # issue 10: the programme view
+
+    programme = write_programme(folder, load_curriculum(), target.with_name("programme.html"))
+    print(f"wrote the programme view (every trainee × every module) to {programme}")
     return 0
 
 
@@ -180,7 +192,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     e = sub.add_parser("export", help="grades of every trainee and module as CSV, with a status column")
     e.add_argument("dir", help="the course folder")
-    e.add_argument("--out", metavar="FILE.csv", help="where to write (default DIR/grades.csv)")
+    e.add_argument("--out", metavar="FILE.csv", help="where to write (default DIR/grades.csv, or "
+                   "DIR/grades-moodle.csv)")
+    e.add_argument("--format", choices=("csv", "moodle"), default="csv",
+                   help="csv: one row per trainee and module; moodle: Moodle's grade import CSV")
     e.set_defaults(func=_export)
 
     r = sub.add_parser("report", help="the cohort report (offline HTML with charts)")
