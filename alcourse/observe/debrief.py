@@ -65,11 +65,19 @@ def charts(f: Figures) -> list[Chart]:
     ]
 
 
+def _context(session: Session, bounds: dict[str, float] | None) -> dict[str, Any]:
+    f = figures(session)
+    targets = compare(f, simulator_bounds() if bounds is None else bounds)
+    return {"f": f, "targets": targets, "charts": charts(f), "kinds": MEMBER_KINDS,
+            "members": list(session.members), "observer": session.observer, "adviser": ADVISER}
+
+
 def debrief_page(session: Session, title: str = "Debrief of an observed set meeting",
                  bounds: dict[str, float] | None = None) -> str:
     """The whole debrief as one self-contained HTML page."""
-    f = figures(session)
-    targets = compare(f, simulator_bounds() if bounds is None else bounds)
-    return render_page("debrief.html.j2", title=title, f=f, targets=targets, charts=charts(f),
-                       kinds=MEMBER_KINDS, members=list(session.members), observer=session.observer,
-                       adviser=ADVISER)
+    return render_page("debrief.html.j2", title=title, **_context(session, bounds))
+
+
+def debrief_fragment(session: Session, bounds: dict[str, float] | None = None) -> str:
+    """The debrief's body (headings from h2), for the observer widget to show in place."""
+    return render_page("debrief_body.html.j2", **_context(session, bounds))

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from alcourse.analysis.log import VERSION, LogError, log_version
+from alcourse.observe.files import write_atomic
 from alcourse.observe.session import ALL_KINDS, INTERVENTION, NOTE, TURN_KINDS, Event, Session
 
 COLUMNS = ("meeting", "speaker", "turn_type", "seconds", "move", "at", "kind", "target", "note")
@@ -38,6 +38,8 @@ def render(session: Session) -> str:
     out.write(f"# members: {SEPARATOR.join(session.members)}\n")
     if session.observer:
         out.write(f"# observer: {session.observer}\n")
+    if session.started is not None:
+        out.write(f"# started: {session.started:.3f}\n")
     if session.ended_at is not None:
         out.write(f"# ended: {session.ended_at:g}\n")
     writer = csv.writer(out, lineterminator="\n")
@@ -49,19 +51,8 @@ def render(session: Session) -> str:
 
 
 def save(session: Session, path: Path | str) -> None:
-    """Write the log atomically: a temporary file in the same folder, flushed, then renamed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(render(session))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the log atomically (see :func:`alcourse.observe.files.write_atomic`)."""
+    write_atomic(Path(path), lambda: render(session))
 
 
 def load(path: Path | str) -> Session:
@@ -114,6 +105,12 @@ def load(path: Path | str) -> Session:
             session = session.add(event)
         except ValueError as exc:
             raise LogError(path, number, *_split(exc)) from None
+    if "started" in meta:
+        line, raw = meta["started"]
+        try:
+            session = replace(session, started=float(raw))
+        except ValueError:
+            raise LogError(path, line, "started", f"is {raw!r}; allowed: seconds since 1970") from None
     if "ended" in meta:
         line, raw = meta["ended"]
         try:
@@ -134,9 +131,9 @@ def _meta(path: Path, lines: list[str]) -> dict[str, tuple[int, str]]:
     for number, line in enumerate(lines[1:], start=2):
         key, sep, value = line.lstrip("#").partition(":")
         key = key.strip().lower()
-        if not sep or key not in ("members", "observer", "ended"):
+        if not sep or key not in ("members", "observer", "started", "ended"):
             raise LogError(path, number, "(comment)", f"is {line!r}; allowed: '# members: ...', "
-                           "'# observer: ...', '# ended: SECONDS'")
+                           "'# observer: ...', '# started: EPOCH SECONDS', '# ended: SECONDS'")
         meta[key] = (number, value.strip())
     return meta
 

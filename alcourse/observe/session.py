@@ -98,6 +98,8 @@ class Session:
     observer: str = ""
     events: tuple[Event, ...] = ()
     ended_at: float | None = None
+    started: float | None = None
+    """Wall-clock time (seconds since the epoch) at which the observer started the clock."""
 
     def __post_init__(self) -> None:
         names = [m.strip() for m in self.members]
