@@ -5,8 +5,8 @@ with no code on screen.
 
 >>> import tempfile, pathlib, nbformat
 >>> nb = nbformat.read(write_app(pathlib.Path(tempfile.mkdtemp()), ["Ann", "Bo"], "Kim"), 4)
->>> "ObserverApp" in nb.cells[-1].source
-True
+>>> "ObserverApp" in nb.cells[1].source, "RubricForm" in nb.cells[-1].source
+(True, True)
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ def log_name(observer: str, meeting: int) -> str:
     return f"observations/{slug}-meeting-{meeting}.csv"
 
 
+def rubric_name(observer: str, meeting: int) -> str:
+    """The observer's rubric file beside their log."""
+    return log_name(observer, meeting).replace(".csv", "-rubric.csv")
+
+
 def write_app(folder: Path, members: list[str], observer: str = "", meeting: int = 1) -> Path:
     """Write ``folder/observe.ipynb`` for one observer of one session; return its path."""
     import nbformat
@@ -37,12 +42,18 @@ def write_app(folder: Path, members: list[str], observer: str = "", meeting: int
     code = (f"from alcourse.widgets.observer import ObserverApp\n\n"
             f"ObserverApp(members={members!r}, observer={observer!r}, meeting={meeting!r},\n"
             f"            log={log_name(observer, meeting)!r})")
+    rubric = (f"from alcourse.content import load_course\nfrom alcourse.widgets.rubric import RubricForm\n\n"
+              f"RubricForm(load_course().competences, {observer or 'observer'!r}, 'observer',\n"
+              f"           path={rubric_name(observer, meeting)!r})")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_markdown_cell(
         "# Observe a practice set\n\nOne key or one tap per event. The log is saved after every event, "
         "so closing this page loses nothing: open it again to carry on."),
-        nbformat.v4.new_code_cell(code, metadata={"jupyter": {"source_hidden": True}})]
+        nbformat.v4.new_code_cell(code, metadata={"jupyter": {"source_hidden": True}}),
+        nbformat.v4.new_markdown_cell("## After the session: the rubric\n\nScore the facilitator on each "
+                                      "competence you saw evidence of."),
+        nbformat.v4.new_code_cell(rubric, metadata={"jupyter": {"source_hidden": True}})]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / NOTEBOOK
     write_atomic(path, nbformat.writes(nb))
