@@ -13,4 +13,5 @@ COMMAND_MODULES = [
     "alcourse.commands.simulate",
     "alcourse.commands.guide",
     "alcourse.commands.observe",
+    "alcourse.commands.moderate",
 ]

@@ -60,7 +60,8 @@ def agreement(codings: Sequence[Sequence[str | None]], ordered: Sequence[str] | 
         unknown = set(categories) - set(ordered)
         if unknown:
             raise ValueError(f"{sorted(unknown)[0]!r} is not one of {', '.join(ordered)}")
-        categories = [c for c in ordered if c in categories] if len(raters) == 2 else list(ordered)
+        # the whole scale, used or not: weights count steps along it
+        categories = list(ordered)
     if not complete:
         return Agreement(name, None, 0.0, 0, "no unit was coded by every rater")
     if len({r[i] for r in raters for i in complete}) < 2:
