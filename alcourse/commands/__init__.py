@@ -14,4 +14,5 @@ COMMAND_MODULES = [
     "alcourse.commands.guide",
     "alcourse.commands.observe",
     "alcourse.commands.moderate",
+    "alcourse.commands.portfolio",
 ]
