@@ -172,8 +172,9 @@ class ObserverApp(widgets.VBox):
         """Choose who speaks next (a member) or whom the adviser addresses (a member or ``set``)."""
         self.who = who
         for name, b in (*self.member_buttons.items(), (SET, self.set_button)):
-            b.button_style = "info" if name == who else ""
-            b.icon = "check" if name == who else ""
+            # the state is in the words (no colour, no icon font): "(chosen)" is read out too
+            base = b.tooltip
+            b.description = f"{base} (chosen)" if name == who else base
         self._say(f"Chosen: {'the whole set' if who == SET else who}.")
 
     def _kind(self, kind: object) -> None:
