@@ -105,3 +105,25 @@ def test_figures_match_the_session_worked_by_hand():
     met = {t.label.split(",")[0]: t.met for t in compare(f, {"adviser-talk": 0.1, "airtime-spread": 0.24})}
     assert met == {"Advice disguised as questions": False, "Airtime spread among members (Gini": False,
                    "Adviser's share of the session": False}
+
+
+def test_the_app_carries_on_from_its_log_after_a_restart(tmp_path):
+    from alcourse.widgets.observer import ObserverApp
+
+    log = tmp_path / "kim.csv"
+    ticks = iter(float(t) for t in range(1000, 1100))
+    first = ObserverApp(list(MEMBERS), "Kim", log=log, clock=lambda: next(ticks))
+    first.type_keys("1o2d0t")
+    first.note("Bo, arms folded")
+    assert [e.kind for e in load(log).events] == ["open-question", "advice-question", "intervention", "note"]
+    # the kernel restarts: a new app over the same log carries on, with the same clock origin
+    second = ObserverApp(list(MEMBERS), "Kim", log=log, clock=lambda: next(ticks))
+    assert second.session == first.session
+    second.type_keys("3p")
+    events = load(log).events
+    assert [e.speaker for e in events] == ["Ann", "Bo", "adviser", "", "Cy"]
+    assert events[-1].at > events[-2].at
+    second.type_keys("9x")  # no member 9, no key x: nothing logged
+    assert len(load(log).events) == 5
+    second.undo()
+    assert len(load(log).events) == 4
