@@ -127,3 +127,18 @@ def test_the_app_carries_on_from_its_log_after_a_restart(tmp_path):
     assert len(load(log).events) == 5
     second.undo()
     assert len(load(log).events) == 4
+
+
+def test_one_tap_per_event_with_the_buttons(tmp_path):
+    from alcourse.widgets.observer import ObserverApp
+
+    ticks = iter(float(t) for t in range(0, 100, 5))
+    app = ObserverApp(list(MEMBERS), log=tmp_path / "o.csv", clock=lambda: next(ticks))
+    app.member_buttons["Cy"].click()
+    assert app.member_buttons["Cy"].description == "3: Cy (chosen)"
+    app.kind_buttons["clarifying-question"].click()
+    app.kind_buttons["silence"].click()
+    app.set_button.click()
+    app.heron_buttons["cathartic"].click()
+    assert [(e.speaker, e.kind, e.target) for e in load(tmp_path / "o.csv").events] == [
+        ("Cy", "clarifying-question", ""), ("set", "silence", ""), ("adviser", "intervention", "set")]

@@ -113,6 +113,15 @@ def test_observe_commands_end_to_end(tmp_path, capsys, course):
         path.write_text(text.replace("competence.contracting,,", f"competence.contracting,{level},"))
     assert main(["observe", "feedback", *(str(tmp_path / f"{r}.csv") for r in ("Sam", "Kim", "Lee")),
                  "--out", str(tmp_path / "f.html")]) == 0
+    capsys.readouterr()
+    assert main(["observe", "agree", str(tmp_path / "Kim.csv"), str(tmp_path / "Lee.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Rubric agreement between Kim, Lee over 9 competences" in out
+    assert "every rater used one and the same category" in out  # both said competent, once
+    save(ten_second_turns(A, "Max"), tmp_path / "max.csv")
+    assert main(["observe", "agree", *(str(tmp_path / f"{n}.csv") for n in ("kim", "lee", "max")),
+                 "--window", "10"]) == 0
+    assert "kind of turn    Krippendorff's alpha (nominal)" in capsys.readouterr().out
     feedback = (tmp_path / "f.html").read_text()
     assert 'data-rater="Sam" data-competence="competence.contracting">strong<' in feedback
     assert 'data-rater="Lee" data-competence="competence.contracting">competent<' in feedback

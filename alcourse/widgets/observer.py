@@ -80,10 +80,13 @@ class ObserverApp(widgets.VBox):
                                                   "alcourse-observer-member")
                                for i, name in enumerate(self.session.members, start=1)}
         self.set_button = self._button("0: whole set", lambda: self.choose(SET), "alcourse-observer-member")
-        kinds = [self._button(f"{k.key}: {k.label}", lambda k=k: self._kind(k), "alcourse-observer-kind")
-                 for k in (*MEMBER_KINDS, SILENCE_KIND)]
-        herons = [self._button(f"{key}: {move}", lambda m=move: self._heron(m), "alcourse-observer-heron")
-                  for move, key in HERON_KEYS.items()]
+        self.kind_buttons = {k.id: self._button(f"{k.key}: {k.label}", lambda k=k: self._kind(k),
+                                                "alcourse-observer-kind")
+                             for k in (*MEMBER_KINDS, SILENCE_KIND)}
+        self.heron_buttons = {move: self._button(f"{key}: {move}", lambda m=move: self._heron(m),
+                                                 "alcourse-observer-heron")
+                              for move, key in HERON_KEYS.items()}
+        kinds, herons = list(self.kind_buttons.values()), list(self.heron_buttons.values())
         self.note_field = widgets.Text(description="Note", placeholder="type a note, then press Enter",
                                        continuous_update=False, layout=widgets.Layout(width="28em"))
         self.note_field.add_class("alcourse-observer-note")
