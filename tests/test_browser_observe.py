@@ -126,3 +126,44 @@ def test_observer_codes_a_session_by_keyboard_in_voila(browser, tmp_path):
         context.close()
     assert watch.problems() == []
     assert lines == [], "\n".join(lines)
+
+
+def test_every_page_the_practice_tools_write_passes_axe(browser, tmp_path, course):
+    """The debrief, the trainee's feedback, the second marker's reading copy and the portfolio."""
+    from pathlib import Path
+
+    from alcourse.grading.course import CourseFolder
+    from alcourse.moderation.forms import Sampled
+    from alcourse.moderation.run import blind_page
+    from alcourse.moderation.sample import Piece
+    from alcourse.observe.debrief import debrief_page
+    from alcourse.observe.rubric import Rubric, Score, feedback_page
+    from alcourse.portfolio.export import portfolio_html
+    from alcourse.portfolio.model import load as load_portfolio
+
+    session = Session(tuple(MEMBERS), observer="Kim")
+    for i, (_, e) in enumerate(script()):
+        session = session.add(Event(10.0 * i, e.kind, e.speaker, e.move, e.target, e.note))
+    ids = list(course.competences)
+    rubrics = [Rubric("Sam", "self", {ids[0]: Score("strong", "I renewed the contract")}),
+               Rubric("Kim", "observer", {ids[0]: Score("competent", "named the breach at 12:40")}),
+               Rubric("Lee", "observer", {ids[0]: Score("competent", "")})]
+    piece = Piece("t01", "m04-the-participant", "m04-the-participant", "reflection-m04-reflection-my-problem",
+                  8, 5)
+    pages = {
+        "debrief": debrief_page(session.end(400.0)),
+        "feedback": feedback_page(rubrics, course.competences, "Sam"),
+        "second marker": blind_page(CourseFolder(tmp_path), piece.module, [Sampled("P01", piece)]),
+        "portfolio": portfolio_html(load_portfolio(Path(__file__).parent / "data" / "portfolio" /
+                                                   "ten-entries.yaml")),
+    }
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    lines: list[str] = []
+    for name, html in pages.items():
+        page.set_content(html)
+        lines += describe(name, axe(page))
+    page.emulate_media(media="print")  # the portfolio as printed
+    lines += describe("portfolio (print)", axe(page))
+    context.close()
+    assert lines == [], "\n".join(lines)
