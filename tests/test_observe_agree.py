@@ -140,3 +140,15 @@ def test_bad_inputs_to_observe_commands_are_located(tmp_path, capsys):
     rubric.write_text(render(Rubric("Kim")) + "competence.contracting,excellent,\n")
     assert main(["observe", "feedback", str(rubric), "--out", str(tmp_path / "f.html")]) == 2
     assert f"{rubric}:5: level: is 'excellent'" in capsys.readouterr().err
+
+
+def test_observe_command_arguments_are_checked(tmp_path, capsys):
+    assert main(["observe", "new", str(tmp_path / "app"), "--members", "Ann;Bo;ann"]) == 2
+    assert "--members: a name appears twice" in capsys.readouterr().err
+    assert not (tmp_path / "app").exists()
+    save(ten_second_turns(A, "Kim"), tmp_path / "kim.csv")
+    logs = [str(tmp_path / "kim.csv")] * 2
+    assert main(["observe", "agree", *logs, "--window", "0"]) == 2
+    assert "--window 0: give a number of seconds above 0" in capsys.readouterr().err
+    assert main(["observe", "agree", logs[0], str(tmp_path / "nope.csv")]) == 2
+    assert "nope.csv:1: (file): does not exist" in capsys.readouterr().err

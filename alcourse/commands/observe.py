@@ -32,7 +32,10 @@ def _new(args: argparse.Namespace) -> int:
     from alcourse.observe.app import write_app
 
     folder = Path(args.folder)
-    notebook = write_app(folder, _members(args), observer=args.observer, meeting=args.meeting)
+    try:
+        notebook = write_app(folder, _members(args), observer=args.observer, meeting=args.meeting)
+    except ValueError as exc:  # the session's own checks: "members: a name appears twice..."
+        raise UserError(f"--members: {str(exc).partition(': ')[2] or exc}") from None
     print(f"wrote {notebook}; open it in JupyterLab, or as an app with: alcourse observe app {folder}")
     return 0
 
@@ -66,6 +69,8 @@ def _agree(args: argparse.Namespace) -> int:
 
     if len(args.files) < 2:
         raise UserError("give two or more observers' logs (or rubric files) of the same session")
+    if not args.window > 0:
+        raise UserError(f"--window {args.window:g}: give a number of seconds above 0")
     report = agree_files([Path(f) for f in args.files], window=args.window)
     print(report.text)
     if args.out:
