@@ -142,3 +142,18 @@ def test_one_tap_per_event_with_the_buttons(tmp_path):
     app.heron_buttons["cathartic"].click()
     assert [(e.speaker, e.kind, e.target) for e in load(tmp_path / "o.csv").events] == [
         ("Cy", "clarifying-question", ""), ("set", "silence", ""), ("adviser", "intervention", "set")]
+
+
+def test_the_key_field_acts_on_each_key_typed_wherever_the_caret_is(tmp_path):
+    from alcourse.widgets.observer import ObserverApp
+
+    ticks = iter(float(t) for t in range(0, 100, 5))
+    app = ObserverApp(list(MEMBERS), log=tmp_path / "o.csv", clock=lambda: next(ticks))
+    field = app.key_field
+    field.value = "1"
+    field.value = "1o"
+    field.value = "1o2c"  # two keys in one message (a fast typist)
+    field.value = "1oz2c"  # typed with the caret moved back: a silence
+    assert [e.kind for e in app.session.events] == ["open-question", "closed-question", "silence"]
+    field.value = "1o2c"  # Backspace: the last event goes, once
+    assert [e.kind for e in load(tmp_path / "o.csv").events] == ["open-question", "closed-question"]

@@ -252,13 +252,14 @@ class ObserverApp(widgets.VBox):
             self.press(ch)
 
     def _on_keys(self, change: dict) -> None:
-        new = change["new"]
-        if new.startswith(self._typed):
-            fresh, self._typed = new[len(self._typed):], new
-            self.type_keys(fresh)
-        else:  # the field got shorter: Backspace (or a cut) means undo, once
-            self._typed = new
+        new, old = change["new"], self._typed
+        self._typed = new
+        if len(new) < len(old):  # the field got shorter: Backspace (or a cut) means undo, once
             self.undo()
+            return
+        # the keys typed are what was inserted, wherever the caret was
+        start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
+        self.type_keys(new[start:start + len(new) - len(old)])
 
     def _on_note(self, change: dict) -> None:
         if change["new"].strip():
