@@ -78,6 +78,6 @@ def debrief_page(session: Session, title: str = "Debrief of an observed set meet
     return render_page("debrief.html.j2", title=title, **_context(session, bounds))
 
 
-def debrief_fragment(session: Session, bounds: dict[str, float] | None = None) -> str:
+def debrief_fragment(session: Session, bounds: dict[str, float] | None = None, env: Any = None) -> str:
     """The debrief's body (headings from h2), for the observer widget to show in place."""
-    return render_page("debrief_body.html.j2", **_context(session, bounds))
+    return render_page("debrief_body.html.j2", env, **_context(session, bounds))

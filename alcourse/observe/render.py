@@ -9,12 +9,9 @@ from typing import Any
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-def render_page(template: str, **context: Any) -> str:
-    """Render ``templates/<template>`` with autoescaping on.
-
-    >>> "&lt;b&gt;" in render_page("base.html.j2", title="<b>")
-    True
-    """
+def environment() -> Any:
+    """A Jinja2 environment over ``templates/`` with autoescaping on (a widget keeps one, so
+    templates compile once, not at every event)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
@@ -22,4 +19,22 @@ def render_page(template: str, **context: Any) -> str:
     env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
     env.filters["pct"] = lambda x: f"{x:.0%}"
     env.filters["clock"] = lambda s: f"{int(s) // 60:02d}:{int(s) % 60:02d}"
-    return env.get_template(template).render(**context)
+    return env
+
+
+def render_page(template: str, env: Any = None, **context: Any) -> str:
+    """Render ``templates/<template>``.
+
+    >>> "&lt;b&gt;" in render_page("base.html.j2", title="<b>")
+    True
+    """
+    return (env or environment()).get_template(template).render(**context)
+
+
+def render_part(env: Any, name: str, **context: Any) -> str:
+    """One macro of ``widgets.html.j2`` (the widgets' small pieces of HTML).
+
+    >>> render_part(environment(), "status", text="<b>")
+    '<p role="status" aria-live="polite">&lt;b&gt;</p>'
+    """
+    return str(getattr(env.get_template("widgets.html.j2").module, name)(**context)).strip()

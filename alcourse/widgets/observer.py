@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from alcourse.observe.log import load, save
+from alcourse.observe.render import environment, render_part
 from alcourse.observe.session import (
     HERON_KEYS,
     MEMBER_KINDS,
@@ -56,6 +56,7 @@ class ObserverApp(widgets.VBox):
     def __init__(self, members: list[str], observer: str = "", meeting: int = 1,
                  log: str | Path = "observation.csv", clock: Callable[[], float] = time.time) -> None:
         self.log_path = Path(log)
+        self._env = environment()
         self.clock = clock
         if self.log_path.exists():
             self.session = load(self.log_path)
@@ -95,21 +96,17 @@ class ObserverApp(widgets.VBox):
         end = self._button("End the session and show the debrief", self.end, "alcourse-observer-end")
         self.debrief = widgets.HTML()
         self.debrief.add_class("alcourse-observer-debrief")
-        help_text = widgets.HTML(
-            "<p>Choose who speaks with a digit (0 for the whole set), then one key per event: "
-            + ", ".join(f"<kbd>{k.key}</kbd> {html.escape(k.label.lower())}" for k in MEMBER_KINDS)
-            + f", <kbd>{SILENCE_KIND.key}</kbd> silence. The adviser's interventions, addressed to the "
-            "chosen member or the set: " + ", ".join(f"<kbd>{k}</kbd> {m}" for m, k in HERON_KEYS.items())
-            + ". <kbd>Backspace</kbd> undoes the last event.</p>")
+        help_text = widgets.HTML(render_part(self._env, "observer_help", kinds=MEMBER_KINDS,
+                                             silence=SILENCE_KIND, herons=HERON_KEYS))
         box = widgets.Box
         as_who = f" as {self.session.observer}" if self.session.observer else ""
         super().__init__([
-            widgets.HTML(f"<h2>Observing meeting {self.session.meeting}{html.escape(as_who)}</h2>"),
+            self._heading(2, f"Observing meeting {self.session.meeting}{as_who}"),
             help_text, self.start_button, self.key_field, self.status,
-            widgets.HTML("<h3>Who</h3>"), box([*self.member_buttons.values(), self.set_button],
+            self._heading(3, "Who"), box([*self.member_buttons.values(), self.set_button],
                                              layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HTML("<h3>Members' turns</h3>"), box(kinds, layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HTML("<h3>Adviser's interventions (Heron)</h3>"),
+            self._heading(3, "Members' turns"), box(kinds, layout=widgets.Layout(flex_flow="row wrap")),
+            self._heading(3, "Adviser's interventions (Heron)"),
             box(herons, layout=widgets.Layout(flex_flow="row wrap")),
             self.note_field, box([undo, end], layout=widgets.Layout(flex_flow="row wrap")),
             self.recent, self.debrief])
@@ -118,6 +115,9 @@ class ObserverApp(widgets.VBox):
             self.start_button.disabled = True
         self._say(resumed or "Press 'Start the clock' when the meeting starts.")
         self._show_recent()
+
+    def _heading(self, level: int, text: str) -> widgets.HTML:
+        return widgets.HTML(render_part(self._env, "heading", level=level, text=text))
 
     def _button(self, text: str, action: Callable[[], None], css: str) -> widgets.Button:
         b = widgets.Button(description=text, layout=BUTTON, tooltip=text)
@@ -151,13 +151,12 @@ class ObserverApp(widgets.VBox):
         self._show_recent()
 
     def _say(self, text: str) -> None:
-        self.status.value = f'<p role="status" aria-live="polite">{html.escape(text)}</p>'
+        self.status.value = render_part(self._env, "status", text=text)
 
     def _show_recent(self) -> None:
         last = self.session.events[-5:]
-        items = "".join(f"<li>{_clock(e.at)} {html.escape(self._describe(e))}</li>" for e in last)
-        self.recent.value = (f"<h3>Last events ({len(self.session.events)} in all)</h3><ol>{items}</ol>"
-                             if last else "")
+        self.recent.value = render_part(self._env, "recent", events=[(e.at, self._describe(e)) for e in last],
+                                        total=len(self.session.events))
 
     @staticmethod
     def _describe(e: object) -> str:
@@ -227,7 +226,7 @@ class ObserverApp(widgets.VBox):
             return
         ended = self.session.end(max(self.now(), self.session.events[-1].at))
         self._commit(ended, "Session ended and saved.")
-        self.debrief.value = debrief_fragment(self.session)
+        self.debrief.value = debrief_fragment(self.session, env=self._env)
 
     def press(self, ch: str) -> None:
         """Act on one key."""

@@ -16,7 +16,6 @@ feedback`` and ``alcourse observe agree`` read.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import ipywidgets as widgets
 
 from alcourse.content.model import LEVELS, Competence
 from alcourse.observe.files import write_atomic
+from alcourse.observe.render import environment, render_part
 from alcourse.observe.rubric import Rubric, Score, read, render
 
 
@@ -37,10 +37,8 @@ class RubricForm(widgets.VBox):
         self.rubric = read(self.path, competences) if self.path.exists() else Rubric(rater, role)
         self.levels: dict[str, widgets.RadioButtons] = {}
         self.evidence: dict[str, widgets.Textarea] = {}
-        parts: list[widgets.Widget] = [widgets.HTML(
-            f"<h2>Rubric: {html.escape(rater)} ({'self-assessment' if role == 'self' else 'observer'})</h2>"
-            "<p>For each competence choose the level that fits what you saw, and note the evidence. "
-            "Leave a competence unscored if you saw nothing either way. Every change is saved.</p>")]
+        env = environment()
+        parts: list[widgets.Widget] = [widgets.HTML(render_part(env, "rubric_intro", rater=rater, role=role))]
         for c in competences.values():
             saved = self.rubric.scores.get(c.id)
             radios = widgets.RadioButtons(
@@ -55,7 +53,7 @@ class RubricForm(widgets.VBox):
             radios.observe(lambda _c, cid=c.id: self._changed(cid), names="value")
             notes.observe(lambda _c, cid=c.id: self._changed(cid), names="value")
             self.levels[c.id], self.evidence[c.id] = radios, notes
-            parts += [widgets.HTML(f"<h3>{html.escape(c.title)}</h3><p>{html.escape(c.summary)}</p>"),
+            parts += [widgets.HTML(render_part(env, "competence", title=c.title, summary=c.summary)),
                       radios, notes]
         super().__init__(parts)
         self.add_class("alcourse-rubric")
