@@ -166,3 +166,15 @@ def test_bad_marks_files_are_located_and_change_nothing(course, capsys):
     assert main(["moderate", str(root), MODULE, "--agreed", str(agreed)]) == 2
     assert "agreed-marks.csv:2: why: is empty" in capsys.readouterr().err
     assert scores(course) == before and not (base / "audit.csv").exists()
+
+
+def test_weighted_kappa_per_criterion_counts_half_marks_along_the_scale():
+    from alcourse.moderation.run import _scale
+    from alcourse.observe.agree import agreement
+
+    assert _scale(2) == ["0", "0.5", "1", "1.5", "2"]
+    # marks 0,1,2,2 against 0,2,2,1 out of 2: on the half-mark scale the steps are 0,2,0,2 of 4;
+    # observed weighted disagreement .5 of chance's .875 (as worked for the rubric levels): 1 - .5/.875
+    found = agreement([["0", "1", "2", "2"], ["0", "2", "2", "1"]], ordered=_scale(2))
+    assert found.value == pytest.approx(1 - 0.5 / 0.875, abs=1e-4)
+    assert found.statistic == "Cohen's kappa (linear weights)"
