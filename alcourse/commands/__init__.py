@@ -13,4 +13,7 @@ COMMAND_MODULES = [
     "alcourse.commands.simulate",
     "alcourse.commands.guide",
     "alcourse.commands.collect",
+    "alcourse.commands.observe",
+    "alcourse.commands.moderate",
+    "alcourse.commands.portfolio",
 ]
