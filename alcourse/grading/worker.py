@@ -279,6 +279,11 @@ def _last_error(result: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    import faulthandler
+    import signal
+
+    # the coordinator asks a stuck worker for its stacks (into the log) before stopping it
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     cfg = WorkerConfig(**json.loads(sys.argv[1]))
     # the protocol owns the real stdout; anything else printed goes to stderr
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
