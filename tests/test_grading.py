@@ -246,12 +246,21 @@ def test_export_matches_the_known_grades(cohort, tmp_path):
     assert rows["absent"]["status"] == "not submitted" and rows["absent"]["score"] == ""
     for student, by_exercise in cohort["expected"].items():
         row = rows[student]
-        assert float(row["score"]) == pytest.approx(sum(by_exercise.values()))
-        assert row["max_score"] == "32"
-        assert row["status"] in (GRADED, NEEDS_MANUAL)
-        written = (cohort["folder"].root / "autograded" / student / MODULE / f"{MODULE}.ipynb").read_text()
-        has_answer = "discharge delays" in written
+        points = sum(by_exercise.values())
+        assert float(row["autograded_score"]) == pytest.approx(points)
+        assert row["max_score"] == "32" and row["autograded_max"] == "26"
+        has_answer = _has_written(cohort, student)
         assert row["status"] == (NEEDS_MANUAL if has_answer else GRADED), student
+        if has_answer:  # still being marked: no final score or percentage yet
+            assert row["score"] == "" and row["percent"] == "", student
+        else:
+            assert float(row["score"]) == pytest.approx(points)
+            assert float(row["percent"]) == pytest.approx(100 * points / 32, abs=0.05)
+
+
+def _has_written(cohort, student: str) -> bool:
+    written = (cohort["folder"].root / "autograded" / student / MODULE / f"{MODULE}.ipynb").read_text()
+    return "discharge delays" in written
 
 
 class _Page(HTMLParser):
@@ -298,13 +307,17 @@ def test_report_opens_offline_is_accessible_and_matches_the_grades(cohort, tmp_p
     assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
     # the counts and the median agree with the known grades
     cur = _cur()
-    percents = sorted(100 * sum(v.values()) / 32 for v in cohort["expected"].values())
-    median = (percents[3] + percents[4]) / 2
+    # only final scores count: a submission with a written answer to mark has none yet
+    final = [100 * sum(v.values()) / 32 for s, v in cohort["expected"].items() if not _has_written(cohort, s)]
+    assert final, "the cohort needs some fully graded submissions"
     title = cur.module(MODULE).title
     row = re.search(rf"<th scope=\"row\">{title}</th>(.*?)</tr>", text).group(1)
     cells = re.findall(r"<td class=\"num\">([^<]*)</td>", row)
-    assert sum(int(c) for c in cells[:2]) == COHORT and cells[4] == "1"  # one "absent" trainee
-    assert cells[5] == f"{median:.0f}%"
+    assert int(cells[0]) == len(final) and int(cells[0]) + int(cells[1]) == COHORT
+    assert cells[5] == "1"  # one "absent" trainee
+    import statistics
+
+    assert cells[6] == f"{statistics.median(final):.0f}%"
     assert "<li>absent</li>" in text
     # "what most trainees miss" lists exactly the questions that half or more got wrong
     answers = {s: json.loads((cohort["folder"].root / "submitted" / s / MODULE /
@@ -353,3 +366,79 @@ def test_report_and_feedback_summary_have_no_wcag_violations(cohort, tmp_path):
         lines += describe("feedback summary", axe(page, ".alcourse-summary"))
         browser.close()
     assert lines == [], "\n".join(lines)
+
+
+# -- grading again ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory):
+    """One trainee graded, their written answer marked by a trainer (as formgrader does), and one absent."""
+    folder = CourseFolder.init(tmp_path_factory.mktemp("regrade") / "course")
+    folder.generate([MODULE])
+    from alcourse.grading.synthetic import WRITTEN, write_submission
+
+    release = folder.root / "release" / MODULE / f"{MODULE}.ipynb"
+    answers = {ex.id: ex.model_answers() for ex in _cur().module_exercises(MODULE)}
+    write_submission(release, folder.root / "submitted" / "ann" / MODULE, MODULE, answers, WRITTEN)
+    write_submission(release, folder.root / "submitted" / "bob" / MODULE, MODULE, answers, WRITTEN)
+    first = run("grade", str(folder.root), MODULE, "--jobs", "1", "--no-isolation")
+    assert first.returncode == 0, first.stderr
+    from nbgrader.api import Gradebook
+
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        gb.update_or_create_student("ann", first_name="Ann", last_name="Evans")
+        gb.update_or_create_student("cai", first_name="Cai", last_name="Jones")  # never submits
+        for student in ("ann", "bob"):
+            nb = gb.find_submission_notebook(MODULE, MODULE, student)
+            for grade in nb.grades:
+                if grade.cell_type == "markdown":
+                    # what formgrader's grade handler does when a trainer types a score
+                    grade.manual_score = 5.0
+                    grade.needs_manual_grade = False
+        gb.db.commit()
+    return folder
+
+
+def _states(folder: CourseFolder) -> dict[str, str]:
+    from alcourse.grading.cohort import collect
+
+    return {r.student: r.state.label for r in collect(folder, [MODULE])}
+
+
+def test_grading_again_skips_unchanged_work_and_keeps_finished_marks(marked):
+    assert _states(marked)["ann"] == GRADED
+    again = run("grade", str(marked.root), MODULE, "--jobs", "1", "--no-isolation")
+    assert again.returncode == 0, again.stderr
+    assert "skipped 2 submission(s) unchanged since they were last graded" in again.stderr
+    assert "nothing to grade" in again.stdout
+    # a trainee sends a changed answers file: only they are graded, and their marked written
+    # answer (unchanged) stays marked
+    from alcourse.answers import AnswerStore
+
+    store = AnswerStore.beside(MODULE, marked.root / "submitted" / "bob" / MODULE)
+    ex = _cur().module_exercises(MODULE)[0]
+    store.write_all(ex.id, {})
+    changed = run("grade", str(marked.root), MODULE, "--jobs", "1", "--no-isolation")
+    assert changed.returncode == 0, changed.stderr
+    assert "skipped 1 submission(s)" in changed.stderr and "ann" in changed.stderr
+    assert re.search(r"^bob\s", changed.stdout, re.M) and not re.search(r"^ann\s", changed.stdout, re.M)
+    forced = run("grade", str(marked.root), MODULE, "--jobs", "1", "--no-isolation", "--all")
+    assert forced.returncode == 0, forced.stderr
+    assert "skipped" not in forced.stderr
+    assert _states(marked) == {"ann": GRADED, "bob": GRADED, "cai": "not submitted"}
+
+
+def test_feedback_names_people_and_does_not_tell_the_absent_to_grade(marked):
+    proc = run("feedback", str(marked.root), MODULE)
+    assert proc.returncode == 0, proc.stderr
+    assert "run alcourse grade" not in proc.stdout
+    assert "who have not submitted" in proc.stdout and "Cai Jones" in proc.stdout
+    page = (marked.root / "feedback" / "ann" / MODULE / f"{MODULE}.html").read_text()
+    assert "Trainee: Ann Evans." in page
+    # readable answers, not widget reprs or hidden tests
+    assert "ExerciseWidget(" not in page and "BEGIN HIDDEN TESTS" not in page
+    assert "course.score(" not in page
+    first = _cur().module_exercises(MODULE)[0]
+    question = first.ordered()[0]
+    assert html.escape(question.prompt) in page or question.prompt in page
+    assert "First choice for each question" in page

@@ -29,7 +29,7 @@ from typing import IO
 from alcourse.grading.course import CourseError, CourseFolder
 from alcourse.grading.sandbox import Limits, check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
-from alcourse.grading.worker import WorkerConfig
+from alcourse.grading.worker import WorkerConfig, submission_fingerprint
 
 PIPELINE = 2
 WORKER_MODULE = "alcourse.grading.worker"
@@ -86,6 +86,26 @@ def choose_students(folder: CourseFolder, module_id: str, requested: list[str] |
         raise CourseError(f"no submission of {module_id} from {', '.join(repr(s) for s in missing)} "
                           f"(looked for submitted/STUDENT/{module_id}/); students with a submission: {known}")
     return list(dict.fromkeys(requested))
+
+
+def plan_regrade(folder: CourseFolder, module_id: str, students: list[str]) -> tuple[list[str], list[str]]:
+    """(to grade, to skip): a submission is skipped when its files are exactly those graded last time.
+
+    A trainer's finished marks then stay as they are, and grading a cohort again
+    after fixing one submission takes seconds. Failures of the grading machinery
+    record no fingerprint, so they are always tried again.
+    """
+    previous = StatusStore(folder.root).load(module_id)
+    to_grade, skipped = [], []
+    for student in students:
+        before = previous.get(student)
+        graded = folder.root / "autograded" / student / module_id
+        unchanged = (before is not None and before.fingerprint != ""
+                     and before.fingerprint == submission_fingerprint(folder.root / "submitted" / student /
+                                                                      module_id)
+                     and (before.state == FAILED or graded.is_dir()))
+        (skipped if unchanged else to_grade).append(student)
+    return to_grade, skipped
 
 
 class _Worker:
