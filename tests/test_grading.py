@@ -442,3 +442,27 @@ def test_feedback_names_people_and_does_not_tell_the_absent_to_grade(marked):
     question = first.ordered()[0]
     assert html.escape(question.prompt) in page or question.prompt in page
     assert "First choice for each question" in page
+
+
+def test_trainee_list_loads_names_and_reports_bad_rows_by_line(tmp_path):
+    from alcourse.grading.cohort import collect, export_csv
+    from alcourse.grading.report import build_report
+
+    folder = CourseFolder.init(tmp_path / "course")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,first_name,last_name\nann,Ann,Evans\nbob smith,Bob,Smith\n")
+    proc = run("trainees", str(folder.root), str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:3: id: 'bob smith' is not a usable id" in proc.stderr
+    good = tmp_path / "cohort.csv"
+    good.write_text("id,first_name,last_name,email\nann,Ann,Evans,\ncai,Cai,Jones,cai@example.org\n")
+    proc = run("trainees", str(folder.root), str(good))
+    assert proc.returncode == 0, proc.stderr
+    assert "2 trainee(s)" in proc.stdout and "2 added" in proc.stdout
+    (folder.root / "release" / MODULE).mkdir(parents=True)
+    rows = collect(folder, [MODULE])
+    assert [(r.student, r.person, r.state.label) for r in rows] == [
+        ("ann", "Ann Evans", "not submitted"), ("cai", "Cai Jones", "not submitted")]
+    exported = list(csv.DictReader(io.StringIO(export_csv(rows))))
+    assert [(r["student"], r["name"]) for r in exported] == [("ann", "Ann Evans"), ("cai", "Cai Jones")]
+    assert "<li>Cai Jones</li>" in build_report(folder, _cur())
