@@ -169,14 +169,18 @@ def _trainer(args: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     # formgrader shows a trainee's answer, not the mark scheme: keep the guide beside it
     from alcourse.curriculum import load_curriculum
-    from alcourse.curriculum.guide import marking_guide_html
+    from alcourse.curriculum.guide import write_marking_guides
 
-    guide = folder.root / "marking-guide.html"
-    guide.write_text(marking_guide_html(load_curriculum()), encoding="utf-8")
+    guides = write_marking_guides(load_curriculum(), folder.root / "marking-guide.html")
     print(f"Formgrader (mark written answers, review flagged checks, comment): "
           f"{base}/formgrader?token={token}")
     print(f"JupyterLab on the course folder: {base}/lab?token={token}")
-    print(f"Mark schemes and model answers: {guide} (also in JupyterLab's file browser)")
+    print(f"Mark schemes and model answers: {guides['all']} (also in JupyterLab's file browser)")
+    released = sorted(p.name for p in (folder.root / "release").iterdir() if p.is_dir()) \
+        if (folder.root / "release").is_dir() else []
+    for module_id in released:
+        if module_id in guides:
+            print(f"  {module_id}: {guides[module_id]}")
     print("Stop with Ctrl+C.", flush=True)
     # nbgrader's formgrader reads nbgrader_config.py from the folder the server starts in; exec, so
     # that Ctrl+C and signals reach JupyterLab itself
