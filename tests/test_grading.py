@@ -466,3 +466,26 @@ def test_trainee_list_loads_names_and_reports_bad_rows_by_line(tmp_path):
     exported = list(csv.DictReader(io.StringIO(export_csv(rows))))
     assert [(r["student"], r["name"]) for r in exported] == [("ann", "Ann Evans"), ("cai", "Cai Jones")]
     assert "<li>Cai Jones</li>" in build_report(folder, _cur())
+
+
+def test_course_init_says_what_next_and_release_shows_each_module_as_it_goes(tmp_path):
+    init = run("course", "init", str(tmp_path / "c"))
+    assert init.returncode == 0, init.stderr
+    root = (tmp_path / "c").resolve()
+    for step in (f"alcourse trainees {root} trainees.csv", f"alcourse release {root}",
+                 f"{root / 'submitted'}/TRAINEE_ID/MODULE/", f"alcourse grade {root} MODULE",
+                 f"alcourse trainer {root}"):
+        assert step in init.stdout, step
+    modules = _modules()[:3]
+    proc = subprocess.Popen([sys.executable, "-m", "alcourse.cli", "release", str(root), *modules],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("releasing 3 module(s)")
+    first = proc.stdout.readline()
+    # the first module is reported while the others are still being released
+    still_running = proc.poll() is None
+    rest, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert first.startswith(f"[1/3] released {root / 'release' / modules[0]}")
+    assert still_running
+    assert f"[3/3] released {root / 'release' / modules[2]}" in rest
