@@ -95,6 +95,12 @@ def test_current_state_follows_the_trainers_marking():
     assert (failed.label, failed.score, failed.why) == (FAILED, None, "empty file")
 
 
+def test_a_failed_outcome_never_carries_a_score():
+    # nbgrader records zeros for checks that could not run; they are not the trainee's score
+    failed = Outcome("ann", MODULE, FAILED, ("the checks could not run",), score=0.0, max_score=31.0)
+    assert failed.score is None and failed.max_score == 31.0
+
+
 def test_an_outcome_that_is_not_graded_must_say_why():
     with pytest.raises(ValueError, match="needs a reason"):
         Outcome("ann", MODULE, FAILED)
@@ -442,6 +448,12 @@ def test_feedback_names_people_and_does_not_tell_the_absent_to_grade(marked):
     question = first.ordered()[0]
     assert html.escape(question.prompt) in page or question.prompt in page
     assert "First choice for each question" in page
+    # formgrader shows the graded notebook: each exercise cell reads as the choices, not a widget repr
+    graded = json.loads((marked.root / "autograded" / "ann" / MODULE / f"{MODULE}.ipynb").read_text())
+    cell = next(c for c in graded["cells"] if f'course.exercise("{first.id}")' in "".join(c["source"]))
+    text = "".join(cell["outputs"][0]["data"]["text/plain"])
+    assert f"- {question.prompt}" in text
+    assert f"first choice: {question.best().label}. Right." in text
 
 
 def test_trainee_list_loads_names_and_reports_bad_rows_by_line(tmp_path):

@@ -44,7 +44,7 @@ def _grade(args: argparse.Namespace) -> int:
         plan_regrade,
     )
     from alcourse.grading.sandbox import Limits
-    from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL
+    from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
     from alcourse.grading.table import text_table
 
     folder = CourseFolder.open(Path(args.dir))
@@ -82,9 +82,14 @@ def _grade(args: argparse.Namespace) -> int:
         for o in noted:
             for note in o.notes:
                 print(f"  {o.student}: {note}")
-    counts = {s: sum(o.state == s for o in outcomes) for s in (GRADED, NEEDS_MANUAL, FAILED)}
+    counts = {s: sum(o.state == s for o in outcomes) for s in (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED)}
     print(f"\n{len(outcomes)} submission(s): {counts[GRADED]} graded, {counts[NEEDS_MANUAL]} need manual "
-          f"grading, {counts[FAILED]} failed. Gradebook: {folder.root / 'gradebook.db'}")
+          f"grading, {counts[NEEDS_ATTENTION]} need attention, {counts[FAILED]} failed (no score). "
+          f"Gradebook: {folder.root / 'gradebook.db'}")
+    if counts[NEEDS_ATTENTION] or counts[FAILED]:
+        print("For each one needing attention or failed, the status says what to ask the trainee for; "
+              "put the new files in its submission folder and run this command again (only changed "
+              "submissions are graded).")
     if counts[NEEDS_MANUAL]:
         print(f"Mark written answers and review flagged checks with: alcourse trainer {folder.root}")
     return 0
