@@ -161,7 +161,16 @@ def death_reason(incident: Incident, cpu_seconds: int) -> str:
 
 
 def _error(err: dict[str, Any], scrub: Callable[[str], str], limit: int) -> str:
+    """``Name: message`` of an error a cell raised.
+
+    >>> _error({"ename": "AnswersError", "evalue": "m.json: holds answers for 'x'. Keep each file "
+    ...         "beside its notebook; ask your trainer."}, str, 300)
+    "AnswersError: m.json: holds answers for 'x'"
+    """
     value = scrub(str(err.get("evalue", ""))).strip()
+    if err.get("ename") == "AnswersError":
+        # the rest of its message tells a trainee in the notebook what to do; not for the trainer
+        value = value.split(". ")[0].rstrip(".")
     return f"{err.get('ename')}: {value[:limit]}" if value else str(err.get("ename"))
 
 

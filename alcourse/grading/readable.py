@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
@@ -63,14 +63,19 @@ def answer_rows(exercise: Any, answers: dict[str, str]) -> tuple[Any, list[Answe
 
 
 class ReadableExercises(NbGraderPreprocessor):  # type: ignore[misc]
-    """Each exercise cell's output becomes the trainee's first choices, checked, as text."""
+    """Each exercise cell's output becomes the trainee's first choices, checked, as text.
+
+    A worker makes a subclass carrying its loaded curriculum (see :func:`bind_curriculum`).
+    """
+
+    curriculum: ClassVar[Any] = None
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         from alcourse.answers import AnswersError, AnswerStore
         from alcourse.curriculum import load_curriculum
 
         module_id = resources["nbgrader"]["assignment"]
-        cur = load_curriculum()
+        cur = self.curriculum or load_curriculum()
         if module_id not in cur.modules:
             return nb, resources
         exercises = {ex.id: ex for ex in cur.module_exercises(module_id)}
@@ -97,3 +102,8 @@ class ReadableExercises(NbGraderPreprocessor):  # type: ignore[misc]
                 "display_data", data={"text/html": html, "text/plain": plain_text(
                     exercise.title, points, exercise.max_points, rows, problem)})]
         return nb, resources
+
+
+def bind_curriculum(curriculum: Any) -> type[ReadableExercises]:
+    """A ReadableExercises class that reuses a worker's curriculum for every submission."""
+    return type("BoundReadableExercises", (ReadableExercises,), {"curriculum": curriculum})

@@ -79,8 +79,9 @@ class GradingWorker:
         from traitlets.config import Config
         from traitlets.config.loader import PyFileConfigLoader
 
+        from alcourse.curriculum import load_curriculum
         from alcourse.grading.preprocessors import GradingContext, RestoreCells, bind_context
-        from alcourse.grading.readable import ReadableExercises
+        from alcourse.grading.readable import bind_curriculum
 
         self.cfg = cfg
         self.root = Path(cfg.course_root)
@@ -100,7 +101,7 @@ class GradingWorker:
             extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
                                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
                                                        AssignLatePenalties, CheckCellMetadata,
-                                                       ReadableExercises]
+                                                       bind_curriculum(load_curriculum())]
             extra.SandboxedExecute.timeout = cfg.cell_timeout
             extra.SandboxedExecute.shutdown_kernel = "immediate"
             extra.SandboxedExecute.interrupt_on_timeout = True
