@@ -98,9 +98,11 @@ class ReadableExercises(NbGraderPreprocessor):  # type: ignore[misc]
                     problem = "The answers file could not be read."
             html = render("grading/answers.html.j2", title=exercise.title, points=f"{points:g}",
                           max_points=f"{exercise.max_points:g}", rows=rows, problem=problem)
+            # an error the cell raised stays: the grading status reports it
+            errors = [o for o in cell.outputs if o.get("output_type") == "error"]
             cell.outputs = [nbformat.v4.new_output(
                 "display_data", data={"text/html": html, "text/plain": plain_text(
-                    exercise.title, points, exercise.max_points, rows, problem)})]
+                    exercise.title, points, exercise.max_points, rows, problem)}), *errors]
         return nb, resources
 
 
