@@ -501,3 +501,27 @@ def test_course_init_says_what_next_and_release_shows_each_module_as_it_goes(tmp
     assert first.startswith(f"[1/3] released {root / 'release' / modules[0]}")
     assert still_running
     assert f"[3/3] released {root / 'release' / modules[2]}" in rest
+
+
+def test_feedback_pages_speak_to_the_trainee_and_name_them(tmp_path):
+    from alcourse.grading import messages
+    from alcourse.grading.cohort import CohortRow
+    from alcourse.grading.feedback import failure_page, summary_html
+    from alcourse.grading.status import NEEDS_ATTENTION, State
+
+    answers = f"{MODULE}.answers.json"
+    trainer_why = (f"the answers file {answers} is empty (0 bytes): ask the trainee to send it again, "
+                   "then run alcourse grade again")
+    failed = CohortRow("gevans", MODULE, State(FAILED, trainer_why, None, 32.0,
+                                              for_trainee=messages.damaged_answers(answers)),
+                       None, name="Gwen Evans")
+    page = failure_page(failed, _cur())
+    assert "Trainee: Gwen Evans." in page and "gevans" not in page
+    assert html.escape(messages.damaged_answers(answers)) in page
+    assert "alcourse" not in page.replace("alcourse-summary", "") and "grade again" not in page
+    assert "not a score of zero" in page
+    missing = CohortRow("ann", MODULE, State(NEEDS_ATTENTION, "no answers file: …", 0.0, 32.0,
+                                             for_trainee=messages.missing_answers(answers)), None, name="Ann")
+    summary = summary_html(missing, _cur(), tmp_path / answers)
+    assert html.escape(messages.missing_answers(answers)) in summary
+    assert "Score: no score yet." in summary
