@@ -81,6 +81,8 @@ class World:
             elif answers == "wrong":
                 store.write_all(ex.id, {q.id: min(q.options, key=lambda o: o.points).id
                                         for q in ex.questions})
+            else:  # "none": an answers file with no answer in it (no file at all is "absent")
+                store.write_all(ex.id, {})
         return folder
 
     def with_cell(self, source: str, position: int | None = None) -> nbformat.NotebookNode:
