@@ -1,0 +1,135 @@
+"""A trainee's results per competence, from the scores of graded items and their tags.
+
+Pure: no gradebook, no files. Each graded item (an exercise question, a criterion
+of a written reflection, a simulation criterion; see
+:func:`alcourse.curriculum.tags.graded_items`) names the competences it
+evidences; an item counts in full towards each of them. A score is a number of
+points, or one of the honest states: awaiting a trainer's marking, failed to
+grade, or not submitted. A failure is never a zero, so a competence with any
+ungraded item has a share of what *is* graded and no level yet.
+
+>>> from alcourse.curriculum.tags import GradedItem
+>>> items = [GradedItem("m06.wording:a", "m06", "question", 1, ("competence.q",)),
+...          GradedItem("m06.reflection.w:why", "m06", "criterion", 2, ("competence.q", "competence.c"))]
+>>> results = competence_results({"m06.wording:a": 1.0, "m06.reflection.w:why": 1.0}, items)
+>>> r = results["competence.q"]
+>>> (r.points, r.max_points, r.level)
+(2.0, 3.0, 'competent')
+>>> competence_results({"m06.wording:a": 1.0, "m06.reflection.w:why": NEEDS_MANUAL},
+...                    items)["competence.c"].level is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from alcourse.curriculum.tags import GradedItem
+from alcourse.grading.status import FAILED, NEEDS_MANUAL, NOT_SUBMITTED
+
+PENDING_STATES = (NEEDS_MANUAL, FAILED, NOT_SUBMITTED)
+
+#: Share of the marks at or above which a competence is *competent*, then *strong*. The same cut
+#: points as the modules' pass threshold (0.6) and the reflections' strong level; the course's own.
+COMPETENT_FROM = 0.6
+STRONG_FROM = 0.85
+
+Score = float | str
+
+
+@dataclass(frozen=True)
+class CompetenceResult:
+    """What the graded items tagged with one competence add up to for one trainee."""
+
+    competence: str
+    points: float
+    max_points: float
+    graded: int
+    waiting: int
+    failed: int
+    missing: int
+
+    @property
+    def items(self) -> int:
+        return self.graded + self.waiting + self.failed + self.missing
+
+    @property
+    def share(self) -> float | None:
+        """Points over the maximum of the items graded so far (None if none is graded)."""
+        return self.points / self.max_points if self.max_points else None
+
+    @property
+    def complete(self) -> bool:
+        return self.graded == self.items
+
+    @property
+    def level(self) -> str | None:
+        """not-yet, competent or strong; None until every item for it is graded."""
+        if not self.complete or self.share is None:
+            return None
+        if self.share >= STRONG_FROM:
+            return "strong"
+        return "competent" if self.share >= COMPETENT_FROM else "not-yet"
+
+    def describe(self) -> str:
+        """One line for a feedback page or a report.
+
+        >>> CompetenceResult("competence.x", 3, 4, 2, 1, 0, 0).describe()
+        '3 of 4 (75%) so far; 1 item waiting for a trainer'
+        """
+        if not self.items:
+            return "no graded items evidence it"
+        if self.share is None:
+            head = "nothing graded yet"
+        else:
+            head = f"{self.points:g} of {self.max_points:g} ({self.share:.0%})"
+        notes = [f"{n} item{'s' if n != 1 else ''} {what}" for n, what in (
+            (self.waiting, "waiting for a trainer"), (self.failed, "could not be graded"),
+            (self.missing, "not submitted")) if n]
+        if not notes:
+            return f"{head}: {self.level}"
+        return f"{head} so far; " + ", ".join(notes)
+
+
+def competence_results(scores: Mapping[str, Score], items: Sequence[GradedItem],
+                       competences: Iterable[str] = ()) -> dict[str, CompetenceResult]:
+    """Per-competence results for one trainee.
+
+    ``scores`` maps a graded item's id to its points, or to :data:`NEEDS_MANUAL` or
+    :data:`FAILED`; an item with no score is :data:`NOT_SUBMITTED`. Points above an
+    item's maximum, below zero, or an unknown state raise ValueError naming the item.
+    ``competences`` lists competences to report even when no item names them.
+    """
+    totals: dict[str, list[float]] = {c: [0.0, 0.0, 0, 0, 0, 0] for c in competences}
+    for item in items:
+        score = scores.get(item.id, NOT_SUBMITTED)
+        column = _column(item, score)
+        for tag in item.competences:
+            row = totals.setdefault(tag, [0.0, 0.0, 0, 0, 0, 0])
+            row[column] += 1
+            if column == 2:
+                row[0] += float(score)
+                row[1] += item.max_points
+    return {c: CompetenceResult(c, round(r[0], 6), round(r[1], 6), int(r[2]), int(r[3]),
+                                int(r[4]), int(r[5])) for c, r in totals.items()}
+
+
+def _column(item: GradedItem, score: Score) -> int:
+    if isinstance(score, str):
+        if score not in PENDING_STATES:
+            raise ValueError(f"{item.id}: score {score!r} is not a number or one of "
+                             f"{', '.join(PENDING_STATES)}")
+        return 3 + PENDING_STATES.index(score)
+    if not 0 <= float(score) <= item.max_points:
+        raise ValueError(f"{item.id}: {score} points is outside 0 to {item.max_points:g}")
+    return 2
+
+
+def exercise_scores(exercise_id: str, points: Mapping[str, float]) -> dict[str, float]:
+    """An exercise's per-question points under graded-item ids.
+
+    >>> exercise_scores("m03.contrasts-in-practice", {"speaker-first": 1.0})
+    {'m03.contrasts-in-practice:speaker-first': 1.0}
+    """
+    return {f"{exercise_id}:{qid}": float(p) for qid, p in points.items()}

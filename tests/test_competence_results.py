@@ -1,0 +1,79 @@
+"""Results per competence: right, wrong, partial, waiting and failed items."""
+
+from __future__ import annotations
+
+import pytest
+
+from alcourse.curriculum.tags import GradedItem, graded_items
+from alcourse.grading.competences import (
+    FAILED,
+    NEEDS_MANUAL,
+    competence_results,
+    exercise_scores,
+)
+
+A = GradedItem("ex:a", "m01", "question", 1, ("competence.one",))
+B = GradedItem("ex:b", "m01", "question", 1, ("competence.one", "competence.two"))
+C = GradedItem("ref:c", "m01", "criterion", 2, ("competence.two",))
+
+
+def test_full_marks_everywhere_is_strong_in_every_competence(curriculum):
+    items = graded_items(curriculum)
+    results = competence_results({i.id: i.max_points for i in items}, items)
+    assert set(results) == set(curriculum.course.competences)
+    assert {r.level for r in results.values()} == {"strong"}
+    assert all(r.complete and r.share == 1.0 for r in results.values())
+
+
+def test_nothing_right_is_not_yet_and_nothing_submitted_has_no_level(curriculum):
+    items = graded_items(curriculum)
+    zero = competence_results({i.id: 0.0 for i in items}, items)
+    assert {r.level for r in zero.values()} == {"not-yet"}
+    blank = competence_results({}, items)
+    assert {r.level for r in blank.values()} == {None}
+    assert all(r.missing == r.items and r.share is None for r in blank.values())
+
+
+def test_an_item_counts_towards_each_competence_it_names():
+    results = competence_results({"ex:a": 1, "ex:b": 0, "ref:c": 2}, [A, B, C])
+    one, two = results["competence.one"], results["competence.two"]
+    assert (one.points, one.max_points, one.level) == (1.0, 2.0, "not-yet")
+    assert (two.points, two.max_points) == (2.0, 3.0)
+    assert two.level == "competent"  # 2/3 is between the cut points
+
+
+def test_waiting_and_failed_items_are_never_zeros():
+    results = competence_results({"ex:a": 1, "ex:b": 1, "ref:c": NEEDS_MANUAL}, [A, B, C])
+    two = results["competence.two"]
+    assert (two.points, two.max_points, two.waiting) == (1.0, 1.0, 1)
+    assert two.level is None and "waiting for a trainer" in two.describe()
+    failed = competence_results({"ex:a": FAILED, "ex:b": 1}, [A, B])["competence.one"]
+    assert failed.share == 1.0 and failed.failed == 1 and failed.level is None
+    assert "could not be graded" in failed.describe()
+
+
+def test_competences_without_items_are_still_reported():
+    results = competence_results({}, [A], competences=["competence.one", "competence.ethics"])
+    assert results["competence.ethics"].items == 0
+    assert results["competence.ethics"].describe() == "no graded items evidence it"
+    assert results["competence.one"].describe() == "nothing graded yet so far; 1 item not submitted"
+
+
+@pytest.mark.parametrize(("score", "message"), [
+    (3, "ref:c: 3 points is outside 0 to 2"),
+    (-1, "outside 0 to 2"),
+    ("lost", "not a number or one of"),
+])
+def test_bad_scores_name_the_item(score, message):
+    with pytest.raises(ValueError, match=message):
+        competence_results({"ref:c": score}, [C])
+
+
+def test_exercise_results_feed_in_under_graded_item_ids(curriculum):
+    ex = curriculum.exercise("m10.contracting")
+    result = ex.check(ex.model_answers())
+    scores = exercise_scores(ex.id, {i.question_id: i.points for i in result.items})
+    items = [i for i in graded_items(curriculum) if i.id.startswith(f"{ex.id}:")]
+    assert set(scores) == {i.id for i in items}
+    results = competence_results(scores, items)
+    assert results["competence.contracting"].level == "strong"
