@@ -77,3 +77,16 @@ def test_exercise_results_feed_in_under_graded_item_ids(curriculum):
     assert set(scores) == {i.id for i in items}
     results = competence_results(scores, items)
     assert results["competence.contracting"].level == "strong"
+
+
+def test_criterion_marks_are_read_from_a_trainers_comment(curriculum):
+    from alcourse.grading.competences import criterion_marks
+
+    ref = curriculum.module("m10-in-house-adviser").reflections()[0]
+    criteria = [(c.id, tuple(lv.marks for lv in c.levels.values())) for c in ref.criteria]
+    comment = "Clear pre-meetings.\nPre-meetings: see below\npre-meetings: 1\nlimits: 2\nnotes: 0.5"
+    assert criterion_marks(comment, criteria) == {"pre-meetings": 1.0, "limits": 2.0, "notes": 0.5}
+    with pytest.raises(ValueError, match=r"c:2: limits: 1.5 is not one of its level marks \(0, 1, 2\)"):
+        criterion_marks("ok\nlimits: 1.5", criteria, where="c")
+    with pytest.raises(ValueError, match="limit: is not a criterion"):
+        criterion_marks("limit: 1", criteria)

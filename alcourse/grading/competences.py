@@ -133,3 +133,37 @@ def exercise_scores(exercise_id: str, points: Mapping[str, float]) -> dict[str, 
     {'m03.contrasts-in-practice:speaker-first': 1.0}
     """
     return {f"{exercise_id}:{qid}": float(p) for qid, p in points.items()}
+
+
+def criterion_marks(comment: str, criteria: Sequence[tuple[str, tuple[float, ...]]],
+                    where: str = "comment") -> dict[str, float]:
+    """Per-criterion marks a trainer wrote in formgrader's comment box, one ``id: marks`` a line.
+
+    formgrader records one manual grade per written answer; the marks per criterion, which the
+    per-competence results need, come from these lines. ``criteria`` gives each criterion's id
+    and its allowed level marks. Other lines (the trainer's feedback) are left alone; a
+    criterion line with an unknown id or a mark that is not one of its levels raises ValueError.
+
+    >>> criterion_marks("Good moment.\\nmoment: 1\\nprinciple: 0.5", [("moment", (0, 0.5, 1)),
+    ...                  ("principle", (0, 0.5, 1))])
+    {'moment': 1.0, 'principle': 0.5}
+    """
+    allowed = dict(criteria)
+    marks: dict[str, float] = {}
+    for number, line in enumerate(comment.splitlines(), 1):
+        head, sep, tail = line.partition(":")
+        key = head.strip()
+        if not sep or " " in key or not key:
+            continue
+        try:
+            value = float(tail.strip())
+        except ValueError:
+            continue
+        if key not in allowed:
+            raise ValueError(f"{where}:{number}: {key}: is not a criterion; use one of "
+                             f"{', '.join(allowed)}")
+        if value not in allowed[key]:
+            raise ValueError(f"{where}:{number}: {key}: {value:g} is not one of its level marks "
+                             f"({', '.join(f'{m:g}' for m in allowed[key])})")
+        marks[key] = value
+    return marks
