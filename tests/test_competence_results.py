@@ -90,3 +90,37 @@ def test_criterion_marks_are_read_from_a_trainers_comment(curriculum):
         criterion_marks("ok\nlimits: 1.5", criteria, where="c")
     with pytest.raises(ValueError, match="limit: is not a criterion"):
         criterion_marks("limit: 1", criteria)
+
+
+def _cell(name, score, max_score, comment="", manual=False, kind="markdown"):
+    from alcourse.grading.gradebook import CellGrade
+
+    return CellGrade(name, kind, score, max_score, None, score, manual, comment)
+
+
+def test_a_submission_gives_per_competence_results(curriculum):
+    from alcourse.grading.competences import module_competences, module_scores
+    from alcourse.session import reflection_grade_id
+
+    module = "m10-in-house-adviser"
+    ref = curriculum.module(module).reflections()[0]
+    choices = {ex.id: ex.model_answers() for ex in curriculum.module_exercises(module)}
+    split = "\n".join(f"{c.id}: {c.points:g}" for c in ref.criteria[:-1]) + f"\n{ref.criteria[-1].id}: 0"
+    marked = _cell(reflection_grade_id(ref.id), ref.points - ref.criteria[-1].points, ref.points, split)
+    scores = module_scores(curriculum, module, choices, [marked])
+    assert scores[f"{ref.id}:{ref.criteria[-1].id}"] == 0.0
+    assert scores[f"{ref.id}:{ref.criteria[0].id}"] == ref.criteria[0].points
+    results = module_competences(curriculum, module, choices, [marked])
+    assert results["competence.contracting"].level == "strong"
+    assert results["competence.reflective-practice"].share < 1.0  # supervision criterion: 0
+
+    # marked as a total only: the criteria wait for the trainer's split, never a guessed one
+    total_only = _cell(reflection_grade_id(ref.id), 5, ref.points, "Good work.")
+    waiting = module_scores(curriculum, module, choices, [total_only])
+    assert {waiting[f"{ref.id}:{c.id}"] for c in ref.criteria} == {NEEDS_MANUAL}
+    pending = _cell(reflection_grade_id(ref.id), 0, ref.points, manual=True)
+    assert module_competences(curriculum, module, choices, [pending])[
+        "competence.ethics-boundaries"].waiting == 3
+    # no answers file: the exercises are not submitted, not zero
+    none = module_competences(curriculum, module, None, [])
+    assert none["competence.contracting"].missing == none["competence.contracting"].items

@@ -25,8 +25,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from alcourse.curriculum.tags import GradedItem
+from jinja2 import Environment
+
+from alcourse.content.model import Course
+from alcourse.curriculum.loader import Curriculum
+from alcourse.curriculum.model import Criterion
+from alcourse.curriculum.tags import GradedItem, graded_items
+from alcourse.grading.gradebook import CellGrade
 from alcourse.grading.status import FAILED, NEEDS_MANUAL, NOT_SUBMITTED
+from alcourse.session import reflection_grade_id, simulation_grade_id
 
 PENDING_STATES = (NEEDS_MANUAL, FAILED, NOT_SUBMITTED)
 
@@ -167,3 +174,84 @@ def criterion_marks(comment: str, criteria: Sequence[tuple[str, tuple[float, ...
                              f"({', '.join(f'{m:g}' for m in allowed[key])})")
         marks[key] = value
     return marks
+
+
+def module_scores(cur: Curriculum, module_id: str,
+                  first_choices: Mapping[str, Mapping[str, str]] | None,
+                  cells: Sequence[CellGrade]) -> dict[str, Score]:
+    """Graded-item scores for one trainee's submission of one module.
+
+    ``first_choices`` is the answers file's graded choices per exercise (None: no file);
+    ``cells`` are the submission's gradebook cells. A written answer counts per criterion
+    only when the trainer's comment gives every criterion's marks (see :func:`criterion_marks`)
+    or the answer scored nothing or everything; otherwise its criteria wait for the trainer.
+    """
+    module = cur.module(module_id)
+    by_name = {c.name: c for c in cells}
+    scores: dict[str, Score] = {}
+    for ex in cur.module_exercises(module_id):
+        if first_choices is None:
+            continue
+        result = ex.check(first_choices.get(ex.id, {}))
+        scores.update(exercise_scores(ex.id, {i.question_id: i.points for i in result.items}))
+    for ref in module.reflections():
+        cell = by_name.get(reflection_grade_id(ref.id))
+        if cell is None:
+            continue
+        scores.update(_reflection_scores(ref.id, ref.criteria, cell))
+    for sim in module.simulations():
+        for crit in sim.criteria:
+            cell = by_name.get(simulation_grade_id(sim.id, crit.id))
+            if cell is not None:
+                scores[f"{sim.id}:{crit.id}"] = (NEEDS_MANUAL if cell.needs_manual_grade
+                                                 else min(max(cell.score, 0.0), crit.points))
+    return scores
+
+
+def _reflection_scores(ref_id: str, criteria: Sequence[Criterion], cell: CellGrade) -> dict[str, Score]:
+    ids = [f"{ref_id}:{c.id}" for c in criteria]
+    if cell.needs_manual_grade:
+        return dict.fromkeys(ids, NEEDS_MANUAL)
+    if cell.score <= 0:
+        return dict.fromkeys(ids, 0.0)
+    if cell.score >= cell.max_score:
+        return {i: float(c.points) for i, c in zip(ids, criteria, strict=True)}
+    levels = [(c.id, tuple(lv.marks for lv in c.levels.values()) or (0.0, float(c.points)))
+              for c in criteria]
+    try:
+        marks = criterion_marks(cell.comment, levels)
+    except ValueError:
+        marks = {}
+    if set(marks) != {c.id for c in criteria} or abs(sum(marks.values()) - cell.score) > 1e-6:
+        # the total is marked but not split by criterion: ask, rather than guess a split
+        return dict.fromkeys(ids, NEEDS_MANUAL)
+    return {f"{ref_id}:{cid}": m for cid, m in marks.items()}
+
+
+_TABLE = Environment(autoescape=True).from_string("""<h2>Your results by competence</h2>
+<table><caption>What this module's graded items show about each competence</caption>
+<thead><tr><th scope="col">Competence</th><th scope="col">Result</th></tr></thead><tbody>
+{% for r in rows %}<tr><td>{{ r[0] }}</td><td>{{ r[1] }}</td></tr>
+{% endfor %}</tbody></table>""")
+
+
+def competence_table_html(results: Mapping[str, CompetenceResult], course: Course) -> str:
+    """A feedback-page table, one row per competence with graded items, in framework order.
+
+    >>> from alcourse.content import load_course
+    >>> r = {"competence.contracting": CompetenceResult("competence.contracting", 2, 2, 2, 0, 0, 0)}
+    >>> html = competence_table_html(r, load_course())
+    >>> "Contracting and ground rules</td><td>2 of 2 (100%): strong" in html
+    True
+    """
+    rows = [(course.competences[c].title, results[c].describe()) for c in course.competences
+            if c in results and results[c].items]
+    return _TABLE.render(rows=rows)
+
+
+def module_competences(cur: Curriculum, module_id: str,
+                       first_choices: Mapping[str, Mapping[str, str]] | None,
+                       cells: Sequence[CellGrade]) -> dict[str, CompetenceResult]:
+    """Per-competence results of one submission of one module."""
+    items = [i for i in graded_items(cur) if i.module == module_id]
+    return competence_results(module_scores(cur, module_id, first_choices, cells), items)
