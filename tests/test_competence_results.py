@@ -124,3 +124,19 @@ def test_a_submission_gives_per_competence_results(curriculum):
     # no answers file: the exercises are not submitted, not zero
     none = module_competences(curriculum, module, None, [])
     assert none["competence.contracting"].missing == none["competence.contracting"].items
+
+
+def test_a_trainees_results_span_only_the_modules_they_submitted(curriculum):
+    from alcourse.grading.competences import cohort_competence_html, trainee_competences
+
+    m10 = "m10-in-house-adviser"
+    choices = {ex.id: ex.model_answers() for ex in curriculum.module_exercises(m10)}
+    results = trainee_competences(curriculum, [(m10, choices, [])])
+    assert set(results) == set(curriculum.course.competences)
+    # m10's written answer is not in the gradebook yet: its criteria are not submitted, so no level
+    assert results["competence.ethics-boundaries"].missing == 3
+    assert results["competence.ethics-boundaries"].level is None
+    # competences m10 does not assess have no items, not zeros
+    assert results["competence.questioning-listening"].items == 0
+    html = cohort_competence_html({"ann": results}, curriculum.course)
+    assert "Questioning and listening" in html and "\u2014" in html

@@ -255,3 +255,61 @@ def module_competences(cur: Curriculum, module_id: str,
     """Per-competence results of one submission of one module."""
     items = [i for i in graded_items(cur) if i.module == module_id]
     return competence_results(module_scores(cur, module_id, first_choices, cells), items)
+
+
+def trainee_competences(cur: Curriculum, submissions: Iterable[
+        tuple[str, Mapping[str, Mapping[str, str]] | None, Sequence[CellGrade]]]
+                        ) -> dict[str, CompetenceResult]:
+    """One trainee's results per competence over the modules they submitted.
+
+    ``submissions`` holds (module id, first choices, gradebook cells) per graded module;
+    items of modules not listed are left out rather than counted as missing.
+    """
+    scores: dict[str, Score] = {}
+    modules: set[str] = set()
+    for module_id, choices, cells in submissions:
+        scores.update(module_scores(cur, module_id, choices, cells))
+        modules.add(module_id)
+    items = [i for i in graded_items(cur) if i.module in modules]
+    return competence_results(scores, items, competences=cur.course.competences)
+
+
+_COHORT = Environment(autoescape=True).from_string("""<h2>Results by competence</h2>
+<table><caption>Trainees at each level per competence, over the modules each has had graded
+</caption><thead><tr><th scope="col">Competence</th>
+<th scope="col" class="num">Strong</th><th scope="col" class="num">Competent</th>
+<th scope="col" class="num">Not yet</th><th scope="col" class="num">Not complete</th>
+<th scope="col" class="num">Median share</th></tr></thead><tbody>
+{% for r in rows %}<tr><th scope="row">{{ r.title }}</th><td class="num">{{ r.strong }}</td>
+<td class="num">{{ r.competent }}</td><td class="num">{{ r.not_yet }}</td>
+<td class="num">{{ r.incomplete }}</td><td class="num">{{ r.median }}</td></tr>
+{% endfor %}</tbody></table>
+<p>A level is given once every graded item for the competence is marked; written answers count
+per criterion when the trainer's comment splits the marks (one <code>criterion: marks</code> line
+each). "Not complete" trainees have items waiting, failed or not submitted.</p>""")
+
+
+def cohort_competence_html(per_trainee: Mapping[str, Mapping[str, CompetenceResult]],
+                           course: Course) -> str:
+    """The cohort report's table: how many trainees are at each level, per competence.
+
+    >>> from alcourse.content import load_course
+    >>> done = CompetenceResult("competence.contracting", 1, 1, 1, 0, 0, 0)
+    >>> waiting = CompetenceResult("competence.contracting", 0, 0, 0, 1, 0, 0)
+    >>> html = cohort_competence_html({"ann": {done.competence: done},
+    ...                                "bo": {done.competence: waiting}}, load_course())
+    >>> '<td class="num">1</td>' in html and "100%" in html
+    True
+    """
+    import statistics
+
+    rows = []
+    for cid, competence in course.competences.items():
+        results = [r[cid] for r in per_trainee.values() if cid in r and r[cid].items]
+        levels = [r.level for r in results]
+        shares = [r.share for r in results if r.share is not None]
+        rows.append({"title": competence.title, "strong": levels.count("strong"),
+                     "competent": levels.count("competent"), "not_yet": levels.count("not-yet"),
+                     "incomplete": levels.count(None),
+                     "median": f"{statistics.median(shares):.0%}" if shares else "\u2014"})
+    return _COHORT.render(rows=rows)
