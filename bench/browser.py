@@ -1,7 +1,7 @@
 """Benchmark: click on a widget answer → its feedback visible, in JupyterLab (target ≤ 150 ms).
 
 Opens module 3's trainee notebook in JupyterLab (Debian chromium, playwright), runs it, and
-clicks 20 answers of the sorting exercise, alternating the choice so every click changes the
+clicks 20 answers of its first exercise, alternating the choice so every click changes the
 answer. Each click is timed in the page, from the click to the moment the question's
 feedback text has changed in the DOM (so it includes the comm round trip, checking the
 answer, saving it to the answers file atomically, and rendering).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from html import unescape
 from pathlib import Path
 
 from tests.conftest import ROOT

@@ -186,6 +186,13 @@ def _cur():
     return load_curriculum()
 
 
+def _max() -> float:
+    """The module's total marks: its exercises and its written answers."""
+    module = _cur().module(MODULE)
+    return sum(ex.max_points for ex in _cur().module_exercises(MODULE)) + sum(
+        r.points for r in module.reflections())
+
+
 # -- parallel, sequential and nbgrader agree ---------------------------------------------------------
 
 COHORT = 8
@@ -239,7 +246,7 @@ def test_grade_prints_a_table_with_score_and_status(cohort):
     for student, by_exercise in expected.items():
         line = next(ln for ln in out.splitlines() if ln.startswith(student))
         total = sum(by_exercise.values())
-        assert f"{total:g} / 32" in line
+        assert f"{total:g} / {_max():g}" in line
         assert ("graded" in line) or ("needs manual grading: 1 written answer" in line)
     assert f"{COHORT} submission(s):" in out
 
@@ -254,14 +261,15 @@ def test_export_matches_the_known_grades(cohort, tmp_path):
         row = rows[student]
         points = sum(by_exercise.values())
         assert float(row["autograded_score"]) == pytest.approx(points)
-        assert row["max_score"] == "32" and row["autograded_max"] == "26"
+        assert float(row["max_score"]) == _max()
+        assert float(row["autograded_max"]) == _max() - sum(r.points for r in _cur().module(MODULE).reflections())
         has_answer = _has_written(cohort, student)
         assert row["status"] == (NEEDS_MANUAL if has_answer else GRADED), student
         if has_answer:  # still being marked: no final score or percentage yet
             assert row["score"] == "" and row["percent"] == "", student
         else:
             assert float(row["score"]) == pytest.approx(points)
-            assert float(row["percent"]) == pytest.approx(100 * points / 32, abs=0.05)
+            assert float(row["percent"]) == pytest.approx(100 * points / _max(), abs=0.05)
 
 
 def _has_written(cohort, student: str) -> bool:
@@ -305,6 +313,8 @@ def test_report_opens_offline_is_accessible_and_matches_the_grades(cohort, tmp_p
     page = _parse(text)
     assert _remote(page) == []
     assert ('html', {'lang': 'en'}) in page.tags
+    assert "Results by competence" in text
+    assert all(c.title in html.unescape(text) for c in _cur().course.competences.values())
     images = [a for t, a in page.tags if t == "img"]
     assert len(images) >= 2 and all(a["src"].startswith("data:image/png;base64,") and a.get("alt")
                                     for a in images)
@@ -314,7 +324,8 @@ def test_report_opens_offline_is_accessible_and_matches_the_grades(cohort, tmp_p
     # the counts and the median agree with the known grades
     cur = _cur()
     # only final scores count: a submission with a written answer to mark has none yet
-    final = [100 * sum(v.values()) / 32 for s, v in cohort["expected"].items() if not _has_written(cohort, s)]
+    final = [100 * sum(v.values()) / _max() for s, v in cohort["expected"].items()
+             if not _has_written(cohort, s)]
     assert final, "the cohort needs some fully graded submissions"
     title = cur.module(MODULE).title
     row = re.search(rf"<th scope=\"row\">{title}</th>(.*?)</tr>", text).group(1)
@@ -346,7 +357,8 @@ def test_feedback_opens_offline_and_shows_first_choices(cohort):
     assert _remote(_parse(text)) == []
     assert not re.search(r"<script[^>]*>[^<]*MathJax", text, re.I)
     total = sum(cohort["expected"][student].values())
-    assert f"Score: {total:g} out of 32" in text
+    assert f"Score: {total:g} out of {_max():g}" in text
+    assert "Your results by competence" in text and "Contracting and ground rules" in text
     for ex in _cur().module_exercises(MODULE):
         assert f"{ex.title}: {cohort['expected'][student][ex.id]:g} of {ex.max_points:g}" in text
 

@@ -139,3 +139,18 @@ def test_sharing_experience_is_shown_used_well(curriculum):
     q = ex.question("obi-shares")
     assert "principle.learning-from-experience" in q.covers
     assert q.best().id == "let-finish"  # letting asked-for experience be shared is best
+
+
+def _capitalised(texts) -> set[str]:
+    # names, and a few sentence openers: the openers are common to both and listed below
+    return set(re.findall(r"(?<![.!?\"(] )(?<!^)\b[A-Z][a-z]+\b", " ".join(texts)))
+
+
+def test_labelled_items_do_not_reuse_a_character_from_the_unlabelled_exercise(curriculum):
+    # keep-or-break names its principle in brackets; a character shared with spot-breaks
+    # would tell the trainee which principle that character's moment broke
+    specs = {s.id: s for s in curriculum.module("m02-key-principles").exercise_specs()}
+    spot = _capitalised(i.prompt for i in specs["m02.spot-breaks"].items)
+    labelled = _capitalised(i.prompt for i in specs["m02.keep-or-break"].items)
+    shared = spot & labelled - {"Being", "More", "Open", "Learning", "Reviewing", "The", "Have", "No"}
+    assert shared == set(), shared

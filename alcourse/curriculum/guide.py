@@ -59,8 +59,9 @@ def _page(cur: Curriculum, title: str, modules: list[Module], all_href: str,
           others: list[dict[str, Any]]) -> str:
     from alcourse.grading.pages import render
 
+    levels = [lv.replace("-", " ").capitalize() for lv in LEVELS]
     return render("grading/marking-guide.html.j2", title=title, modules=[_module(m, cur) for m in modules],
-                  all_href=all_href, others=others, levels=[lv.replace("-", " ").capitalize() for lv in LEVELS])
+                  all_href=all_href, others=others, levels=levels)
 
 
 def _ordered(cur: Curriculum) -> list[Any]:

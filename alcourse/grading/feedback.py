@@ -21,6 +21,7 @@ from pathlib import Path
 from alcourse.answers import AnswersError, AnswerStore
 from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
+from alcourse.grading.competences import competence_table_html, module_competences
 from alcourse.grading.course import CourseError, CourseFolder
 from alcourse.grading.gradebook import CourseLock
 from alcourse.grading.messages import NOT_ZERO, could_not_run
@@ -112,8 +113,23 @@ def summary_html(row: CohortRow, cur: Curriculum, answers_file: Path | None) -> 
             parts.append(f"<p>Your trainer's comment: {_e(cell.comment)}</p>")
         elif cell.auto_comment == "No response.":
             parts.append("<p>No answer was written.</p>")
+    parts.append(_competences_html(row, cur, answers_file))
     parts.append("<p>Below is your notebook as it was graded, with the score of each part.</p></section>")
     return "\n".join(parts)
+
+
+def _competences_html(row: CohortRow, cur: Curriculum, answers_file: Path | None) -> str:
+    """This submission's results per competence (see alcourse.grading.competences)."""
+    choices: dict[str, dict[str, str]] | None = None
+    if answers_file is not None:
+        store = AnswerStore(answers_file, row.module)
+        try:
+            choices = {ex.id: store.graded(ex.id) for ex in cur.module_exercises(row.module)}
+        except AnswersError:
+            choices = None
+    cells = row.grades.cells if row.grades else ()
+    results = module_competences(cur, row.module, choices, cells)
+    return competence_table_html(results, cur.course)
 
 
 def failure_page(row: CohortRow, cur: Curriculum) -> str:

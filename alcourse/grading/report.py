@@ -22,6 +22,7 @@ from pathlib import Path
 from alcourse.answers import AnswersError, AnswerStore
 from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
+from alcourse.grading.competences import CompetenceResult, cohort_competence_html, trainee_competences
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.status import (
     FAILED,
@@ -188,6 +189,25 @@ def _percent(row: CohortRow) -> float | None:
     return row.percent
 
 
+def _competences(folder: CourseFolder, rows: list[CohortRow], cur: Curriculum
+                 ) -> dict[str, dict[str, CompetenceResult]]:
+    """Each trainee's results per competence, over their graded modules."""
+    by_student: dict[str, list[tuple[str, dict[str, dict[str, str]] | None, tuple]]] = defaultdict(list)
+    for row in rows:
+        if row.state.label not in (GRADED, NEEDS_MANUAL) or row.module not in cur.modules:
+            continue
+        path = folder.root / "autograded" / row.student / row.module / f"{row.module}.answers.json"
+        choices: dict[str, dict[str, str]] | None = None
+        if path.exists():
+            store = AnswerStore(path, row.module)
+            try:
+                choices = {ex.id: store.graded(ex.id) for ex in cur.module_exercises(row.module)}
+            except AnswersError:
+                choices = None
+        by_student[row.student].append((row.module, choices, row.grades.cells if row.grades else ()))
+    return {student: trainee_competences(cur, subs) for student, subs in by_student.items()}
+
+
 def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = None) -> str:
     rows = collect(folder)
     modules = sorted({r.module for r in rows})
@@ -245,6 +265,8 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
                    '<th scope="col">Score</th><th scope="col" class="num">Trainees</th></tr></thead><tbody>'
                    + "".join(f'<tr><th scope="row">{_bin_label(lo, hi)}</th><td class="num">{c}</td></tr>'
                              for c, (lo, hi) in zip(counts, BINS, strict=True)) + "</tbody></table>")
+
+    out.append(cohort_competence_html(_competences(folder, rows, cur), cur.course))
 
     items, questions = analyse_answers(folder, rows, cur)
     out.append("<h2>Content items (competences)</h2>")
