@@ -115,6 +115,7 @@ class GradingWorker:
             self.source, self.release, self.release_sources = self._source_cells()
             self.previous = StatusStore(self.root).load(cfg.module)
             self.has_exercises = _has_exercises(self.release)
+            self.reflections = tuple(ref.id for ref in load_curriculum().module(cfg.module).reflections())
         except BaseException:
             self.factory.close()  # its scratch folders and sandbox go with it
             raise
@@ -281,6 +282,7 @@ class GradingWorker:
         submitted = json.loads((folder / f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
         autograded = json.loads((self.root / "autograded" / student / self.cfg.module /
                                  f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
+        self._zero_unwritten(student, folder)
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
             grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
         if grades is None:
@@ -307,6 +309,40 @@ class GradingWorker:
         return Outcome(student, self.cfg.module, state, reasons, notes, tuple(review),
                        found.review_reasons, grades.score, grades.max_score,
                        round(time.monotonic() - started, 3), _now(), for_trainee)
+
+    def _zero_unwritten(self, student: str, folder: Path) -> None:
+        """A written answer left empty scores 0 and waits for nobody.
+
+        Written answers are nbgrader tasks, which nbgrader always leaves for a trainer
+        to mark; an empty one has nothing to mark (as nbgrader scores an unchanged
+        answer cell 0). A trainer's own mark is never replaced, and an answers file
+        that cannot be read leaves every task to the trainer (its state says why).
+        """
+        from nbgrader.api import Gradebook
+
+        from alcourse.answers import AnswersError, AnswerStore
+        from alcourse.session import reflection_grade_id
+
+        path = folder / self.answers_file
+        if not self.reflections or not path.is_file():
+            return
+        try:
+            store = AnswerStore(path, self.cfg.module)
+            empty = {reflection_grade_id(r) for r in self.reflections if not store.text(r).strip()}
+        except (AnswersError, OSError, ValueError):
+            return
+        if not empty:
+            return
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
+            for grade in nb.grades:
+                if grade.name in empty and grade.manual_score is None:
+                    grade.manual_score = 0.0
+                    grade.needs_manual_grade = False
+            for comment in nb.comments:
+                if comment.name in empty and not comment.manual_comment:
+                    comment.manual_comment = "No written answer was handed in."
+            gb.db.commit()
 
     def prefetch(self, student: str) -> None:
         """Start the kernel for a submission that is next in line (see GradingContext.prestart)."""
