@@ -12,4 +12,5 @@ COMMAND_MODULES = [
     "alcourse.commands.grade",
     "alcourse.commands.simulate",
     "alcourse.commands.guide",
+    "alcourse.commands.hub",
 ]

@@ -68,7 +68,14 @@ class CourseFolder:
     def init(cls, root: Path, source: Path | None = None, course_id: str = "alcourse",
              cur: Curriculum | None = None) -> CourseFolder:
         root = root.expanduser().resolve()
-        source = (source or default_source() or Path()).resolve()
+        cur = cur or load_curriculum()
+        if source is None and default_source() is None:
+            # installed without the repository: the sources come from the packaged content
+            from alcourse.curriculum.build import write_sources
+
+            if not (root / CONFIG_NAME).exists() and not (root.exists() and any(root.iterdir())):
+                source = write_sources(cur, root / "source")
+        source = (source or default_source() or root / "source").resolve()
         if not (source.is_dir() and any(source.glob("*/*.ipynb"))):
             raise CourseError(
                 f"{source}: no source notebooks found (expected MODULE/MODULE.ipynb). "
@@ -84,7 +91,7 @@ class CourseFolder:
         for sub in ("release", "submitted", "autograded", "feedback", "exchange"):
             (root / sub).mkdir(exist_ok=True)
         if not config.exists():
-            config.write_text(config_text(root, source, cur or load_curriculum(), course_id),
+            config.write_text(config_text(root, source, cur, course_id),
                               encoding="utf-8")
         return cls(root)
 
