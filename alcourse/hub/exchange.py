@@ -13,8 +13,10 @@ before. The folders are made once by :func:`make_exchange` (as root):
 - ``ROOT/COHORT/inbound``, owned by the grader, ``3733`` (sticky, set-group-id, others may only
   create): a trainee cannot list it, and cannot rename or delete what is not theirs;
   every submission inherits the grader's group;
-- each submission: owned by its trainee, group the grader, ``0750``/``0640``: the grader
-  reads it, no other trainee can read, list or change it;
+- each submission: a folder owned by its trainee, group the grader's (inherited from
+  ``inbound``), ``0750``: the grader enters and reads it; no other trainee can enter it, so
+  nothing in it can be read, listed or changed by them (the files inside stay ``0644``:
+  a trainee cannot give files to the grader's group, and need not);
 - ``ROOT/COHORT/feedback``, owned by the grader, ``0711``: a feedback file's name is a
   hash of the submission's secret, which only its trainee (and the grader) can read.
 
@@ -26,12 +28,10 @@ before. The folders are made once by :func:`make_exchange` (as root):
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import os
 import pwd
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,6 @@ from nbgrader.utils import check_directory, get_username
 
 INBOUND_MODE = 0o3733
 SUBMISSION_DIR_MODE = 0o750
-SUBMISSION_FILE_MODE = 0o640
 
 
 class _CohortRoot:
@@ -88,15 +87,6 @@ class PrivateReleaseFeedback(_CohortRoot, ExchangeReleaseFeedback):
     """Release feedback (the grader)."""
 
 
-@contextlib.contextmanager
-def _umask(mask: int) -> Iterator[None]:
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 class PrivateSubmit(_CohortRoot, ExchangeSubmit):
     """Submit as oneself only; the submission is readable by its trainee and the grader alone."""
 
@@ -108,16 +98,10 @@ class PrivateSubmit(_CohortRoot, ExchangeSubmit):
         super().init_dest()
 
     def copy_files(self) -> None:
-        # nothing is ever readable by others, not even while it is being copied
-        with _umask(0o027):
-            super().copy_files()
-        dest = Path(self.inbound_path) / self.assignment_filename
-        for dirpath, dirnames, filenames in os.walk(dest):
-            for name in filenames:
-                os.chmod(os.path.join(dirpath, name), SUBMISSION_FILE_MODE)
-            for name in dirnames:
-                os.chmod(os.path.join(dirpath, name), SUBMISSION_DIR_MODE)
-        os.chmod(dest, SUBMISSION_DIR_MODE)
+        super().copy_files()
+        # nbgrader leaves the folder world-writable (0777) "so the instructor can delete
+        # it"; here its group is the grader's, so the grader needs no more than 0750
+        os.chmod(Path(self.inbound_path) / self.assignment_filename, SUBMISSION_DIR_MODE)
 
 
 def owner_of(path: str) -> str | None:
