@@ -37,6 +37,19 @@ def _add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trainer_step(args: argparse.Namespace) -> int:
+    from alcourse.hub import trainer
+    from alcourse.hub.folder import HubFolder
+
+    folder = HubFolder.open(Path(args.dir))
+    if args.hub_command == "release":
+        out = trainer.release(folder, args.module, due=args.due)
+    else:
+        out = getattr(trainer, args.hub_command)(folder, args.module)
+    print(out.rstrip())
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     h = sub.add_parser("hub", help="run a cohort on JupyterHub (run as root)")
     hsub = h.add_subparsers(dest="hub_command", required=True)
@@ -58,3 +71,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("dir")
     a.add_argument("file")
     a.set_defaults(func=_add)
+    for name, text in (("release", "generate a module, set its due date and release it to trainees"),
+                       ("collect", "collect every trainee's latest submission from the exchange"),
+                       ("grade", "autograde the collected submissions (sandboxed, as the grader)"),
+                       ("feedback", "generate feedback and release it to trainees")):
+        t = hsub.add_parser(name, help=text)
+        t.add_argument("dir")
+        t.add_argument("module")
+        if name == "release":
+            t.add_argument("--due", help="due date, e.g. '2027-03-01 17:00:00 Europe/London' "
+                           "(later submissions are marked late)")
+        t.set_defaults(func=_trainer_step)
