@@ -1,0 +1,44 @@
+"""The ``alcourse`` command. Every failure prints a sentence, never a traceback.
+
+>>> main(["build", "--check"])
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from alcourse.commands import COMMAND_MODULES
+from alcourse.errors import UserError
+from alcourse.located import LocatedError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="alcourse", description="A Jupyter course for facilitators of action learning sets.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from alcourse.grading import CourseError
+
+    try:
+        return int(args.func(args))
+    except (LocatedError, CourseError, UserError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

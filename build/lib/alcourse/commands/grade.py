@@ -1,0 +1,196 @@
+"""Trainer commands: ``grade``, ``feedback``, ``export``, ``report`` and ``trainer``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _module(module_id: str) -> Any:
+    from alcourse.curriculum import load_curriculum
+
+    return load_curriculum().module(module_id)  # KeyError names the known modules
+
+
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = int(width * done / total) if total else width
+    return "[" + "#" * filled + "-" * (width - filled) + f"] {done}/{total}"
+
+
+def _progress(outcome: Any, done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{_bar(done, total)} {outcome.student[:20]:<20}", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+    else:
+        print(f"{_bar(done, total)} {outcome.student}: {outcome.state}", file=sys.stderr, flush=True)
+
+
+def _score(score: float | None, max_score: float | None) -> str:
+    if score is None:
+        return "—"
+    return f"{score:g} / {max_score:g}" if max_score is not None else f"{score:g}"
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.engine import GradeOptions, check_module_released, choose_students, grade_module
+    from alcourse.grading.sandbox import Limits
+    from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL
+    from alcourse.grading.table import text_table
+
+    folder = CourseFolder.open(Path(args.dir))
+    module = _module(args.module)
+    check_module_released(folder, module.id, module.id)
+    students = choose_students(folder, module.id, args.student)
+    if args.jobs < 1:
+        raise ValueError("--jobs must be at least 1")
+    limits = Limits(cpu_seconds=args.cpu_limit, memory_bytes=args.memory_limit * 1024**2)
+    options = GradeOptions(jobs=args.jobs, isolation=not args.no_isolation, cell_timeout=args.cell_timeout,
+                           submission_seconds=args.submission_timeout,
+                           max_output_bytes=args.max_output * 1000, limits=limits)
+    if args.no_isolation:
+        print("warning: --no-isolation: submitted code runs as you, with network and your files. "
+              "Use it only for submissions you trust.", file=sys.stderr)
+    print(f"grading {len(students)} submission(s) of {module.id} with {args.jobs} worker(s)…",
+          file=sys.stderr)
+    outcomes = grade_module(folder, module.id, module.id, students, options, _progress)
+    rows = [(o.student, _score(o.score, o.max_score), o.state + (f": {o.why}" if o.why else ""))
+            for o in outcomes]
+    print(text_table(("student", "score", "status"), rows))
+    noted = [o for o in outcomes if o.notes]
+    if noted:
+        print("\nNotes:")
+        for o in noted:
+            for note in o.notes:
+                print(f"  {o.student}: {note}")
+    counts = {s: sum(o.state == s for o in outcomes) for s in (GRADED, NEEDS_MANUAL, FAILED)}
+    print(f"\n{len(outcomes)} submission(s): {counts[GRADED]} graded, {counts[NEEDS_MANUAL]} need manual "
+          f"grading, {counts[FAILED]} failed. Gradebook: {folder.root / 'gradebook.db'}")
+    if counts[NEEDS_MANUAL]:
+        print(f"Mark written answers and review flagged checks with: alcourse trainer {folder.root}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from alcourse.curriculum import load_curriculum
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.engine import check_module_released
+    from alcourse.grading.feedback import generate
+
+    folder = CourseFolder.open(Path(args.dir))
+    module = _module(args.module)
+    check_module_released(folder, module.id, module.id)
+    run = generate(folder, module.id, load_curriculum())
+    print(f"feedback for {len(run.written)} graded and {len(run.failed_pages)} failed submission(s) "
+          f"of {module.id} in {folder.root / 'feedback'} (pages open offline)")
+    if run.skipped:
+        print(f"no feedback for {len(run.skipped)} trainee(s) whose submission is not graded "
+              "(run alcourse grade): " + ", ".join(run.skipped))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.cohort import write_export
+
+    folder = CourseFolder.open(Path(args.dir))
+    target, rows = write_export(folder, Path(args.out) if args.out else None)
+    print(f"wrote {len(rows)} row(s) (trainee × module, with a status column) to {target}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from alcourse.curriculum import load_curriculum
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.report import write_report
+
+    folder = CourseFolder.open(Path(args.dir))
+    target = write_report(folder, load_curriculum(), Path(args.out) if args.out else None)
+    print(f"wrote the cohort report to {target} (opens offline)")
+    return 0
+
+
+def _trainer(args: argparse.Namespace) -> int:
+    import os
+    import secrets
+    import socket
+
+    from alcourse.grading import CourseFolder
+
+    folder = CourseFolder.open(Path(args.dir))
+    port = args.port
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+    token = args.token or secrets.token_hex(16)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder.root}",
+           "--ServerApp.open_browser=False", *args.extra]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    base = f"http://127.0.0.1:{port}"
+    # formgrader shows a trainee's answer, not the mark scheme: keep the guide beside it
+    from alcourse.curriculum import load_curriculum
+    from alcourse.curriculum.guide import marking_guide_html
+
+    guide = folder.root / "marking-guide.html"
+    guide.write_text(marking_guide_html(load_curriculum()), encoding="utf-8")
+    print(f"Formgrader (mark written answers, review flagged checks, comment): "
+          f"{base}/formgrader?token={token}")
+    print(f"JupyterLab on the course folder: {base}/lab?token={token}")
+    print(f"Mark schemes and model answers: {guide} (also in JupyterLab's file browser)")
+    print("Stop with Ctrl+C.", flush=True)
+    # nbgrader's formgrader reads nbgrader_config.py from the folder the server starts in; exec, so
+    # that Ctrl+C and signals reach JupyterLab itself
+    os.chdir(folder.root)
+    os.execve(sys.executable, cmd, env)  # noqa: S606 - a fixed argv, no shell
+    return 0  # not reached
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    g = sub.add_parser("grade", help="autograde every submission of a module (in parallel, sandboxed)")
+    g.add_argument("dir", help="the course folder")
+    g.add_argument("module", help="module id, e.g. m03-traditional-vs-action-learning")
+    g.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    g.add_argument("--student", nargs="+", metavar="ID", help="grade only these trainees")
+    g.add_argument("--no-isolation", action="store_true",
+                   help="run submissions without the sandbox (only for code you trust)")
+    g.add_argument("--cell-timeout", type=int, default=60, metavar="S",
+                   help="seconds one cell may run before it is interrupted (default 60)")
+    g.add_argument("--submission-timeout", type=float, default=300, metavar="S",
+                   help="seconds one whole submission may take (default 300)")
+    g.add_argument("--cpu-limit", type=int, default=120, metavar="S",
+                   help="CPU seconds one kernel may use (default 120)")
+    g.add_argument("--memory-limit", type=int, default=2048, metavar="MB",
+                   help="address space of one kernel in MB (default 2048)")
+    g.add_argument("--max-output", type=int, default=100, metavar="KB",
+                   help="output kept per cell, in kB (default 100)")
+    g.set_defaults(func=_grade)
+
+    f = sub.add_parser("feedback", help="per-trainee feedback pages for a module (offline HTML)")
+    f.add_argument("dir", help="the course folder")
+    f.add_argument("module", help="module id")
+    f.set_defaults(func=_feedback)
+
+    e = sub.add_parser("export", help="grades of every trainee and module as CSV, with a status column")
+    e.add_argument("dir", help="the course folder")
+    e.add_argument("--out", metavar="FILE.csv", help="where to write (default DIR/grades.csv)")
+    e.set_defaults(func=_export)
+
+    r = sub.add_parser("report", help="the cohort report (offline HTML with charts)")
+    r.add_argument("dir", help="the course folder")
+    r.add_argument("--out", metavar="FILE.html", help="where to write (default DIR/cohort-report.html)")
+    r.set_defaults(func=_report)
+
+    t = sub.add_parser("trainer", help="open JupyterLab with nbgrader's formgrader on the course folder")
+    t.add_argument("dir", help="the course folder")
+    t.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    t.add_argument("--token", help="access token (default: a random one, printed)")
+    t.add_argument("extra", nargs="*", help=argparse.SUPPRESS)
+    t.set_defaults(func=_trainer)

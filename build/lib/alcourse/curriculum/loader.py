@@ -1,0 +1,117 @@
+"""Load module files and build their exercises, checking every reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alcourse.content.loader import ContentError, data_dir, load_course
+from alcourse.content.model import Course
+from alcourse.curriculum.model import Module
+from alcourse.exercises.builders import build_exercise
+from alcourse.exercises.model import Exercise
+from alcourse.located import build, read_yaml
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """The content plus every module and exercise, looked up by id.
+
+    >>> cur = load_curriculum()
+    >>> cur.module("m03-traditional-vs-action-learning").title
+    'Traditional learning and action learning'
+    """
+
+    course: Course
+    modules: dict[str, Module] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    exercise_module: dict[str, str] = field(default_factory=dict)
+
+    def module(self, module_id: str) -> Module:
+        try:
+            return self.modules[module_id]
+        except KeyError:
+            raise KeyError(
+                f"no module {module_id!r}; known modules: {', '.join(self.modules)}"
+            ) from None
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        try:
+            return self.exercises[exercise_id]
+        except KeyError:
+            raise KeyError(f"no exercise {exercise_id!r}") from None
+
+    def module_exercises(self, module_id: str) -> list[Exercise]:
+        return [self.exercises[s.id] for s in self.module(module_id).exercise_specs()]
+
+
+def load_module(path: Path) -> Module:
+    return _build_module(_read_module(path), path)
+
+
+def _read_module(path: Path) -> Any:
+    raw = read_yaml(path, ContentError)
+    if raw is None:
+        raise ContentError(path, 1, "(file)", "is empty; see another module file for the shape")
+    return raw
+
+
+def _build_module(raw: Any, path: Path) -> Module:
+    return build(Module, raw, error=ContentError, path=path.stem)
+
+
+def load_curriculum(folder: Path | None = None) -> Curriculum:
+    """Load the content, then every ``modules/*.yaml`` file, and cross-check them."""
+    folder = folder or data_dir()
+    course = load_course(folder)
+    cur = Curriculum(course)
+    known = set(course.all_ids()) | set(course.collections) | set(course.tables)
+    for path in sorted((folder / "modules").glob("*.yaml")):
+        # parsed once: the typed module and the line numbers come from the same tree
+        raw = _read_module(path)
+        module = _build_module(raw, path)
+        if module.id != path.stem:
+            raise ContentError(path, raw.line_of("id"), "id",
+                               f"is {module.id!r} but the file is {path.name}; make them match")
+        if module.id in cur.modules:
+            raise ContentError(path, raw.line_of("id"), "id", "is used by another module")
+        cur.modules[module.id] = module
+        _check_module(module, path, raw, cur, known)
+    return cur
+
+
+def _check_module(module: Module, path: Path, raw: dict, cur: Curriculum, known: set[str]) -> None:
+    blocks = raw["blocks"]
+    module_exercises: set[str] = set()
+    for index, block in enumerate(module.blocks):
+        line = blocks.line_of(index)
+        where = f"{module.id}.blocks[{index}]"
+        if block.show and block.show not in known:
+            raise ContentError(path, line, f"{where}.show",
+                               f"names {block.show!r}, which is not a collection, table or item")
+        if block.exercise is not None:
+            spec = block.exercise
+            if spec.id in cur.exercises:
+                raise ContentError(path, line, f"{where}.exercise.id",
+                                   f"{spec.id!r} is used twice; exercise ids must be unique")
+            try:
+                exercise = build_exercise(spec, cur.course)
+            except (KeyError, ValueError) as exc:
+                raise ContentError(path, line, f"{where}.exercise", str(exc).strip("'\"")) from None
+            for item_id in exercise.covers:
+                if item_id not in known:
+                    raise ContentError(path, line, f"{where}.exercise.covers",
+                                       f"names {item_id!r}, which is not a content item")
+            cur.exercises[spec.id] = exercise
+            cur.exercise_module[spec.id] = module.id
+            module_exercises.add(spec.id)
+        if block.check and block.check not in module_exercises:
+            raise ContentError(path, line, f"{where}.check",
+                               f"names {block.check!r}; a check must follow its exercise in the "
+                               "same module")
+        if block.reflection is not None:
+            for item_id in block.reflection.covers:
+                if item_id not in known:
+                    raise ContentError(path, line, f"{where}.reflection.covers",
+                                       f"names {item_id!r}, which is not a content item")

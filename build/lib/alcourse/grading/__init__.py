@@ -1,0 +1,17 @@
+"""Grading with nbgrader: course folders, release and fast, isolated, honest cohort grading.
+
+- :mod:`~alcourse.grading.course` — course folders (``alcourse course init``, ``release``).
+- :mod:`~alcourse.grading.engine` — ``alcourse grade``: worker processes running nbgrader's
+  autograde; :mod:`~alcourse.grading.worker` is one worker.
+- :mod:`~alcourse.grading.sandbox`, :mod:`~alcourse.grading.zygote`,
+  :mod:`~alcourse.grading.kernels` — each submission's kernel, forked and sandboxed.
+- :mod:`~alcourse.grading.preprocessors` — the two nbgrader preprocessors alcourse swaps in.
+- :mod:`~alcourse.grading.analysis`, :mod:`~alcourse.grading.status` — the honest state of a
+  submission (graded, needs manual grading, failed) and why.
+- :mod:`~alcourse.grading.cohort`, :mod:`~alcourse.grading.feedback`,
+  :mod:`~alcourse.grading.report` — export, feedback pages and the cohort report.
+"""
+
+from alcourse.grading.course import CourseError, CourseFolder, copy_workspace, default_source
+
+__all__ = ["CourseError", "CourseFolder", "copy_workspace", "default_source"]

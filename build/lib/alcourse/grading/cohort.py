@@ -1,0 +1,107 @@
+"""The state of a whole cohort: every trainee × every released module, honestly labelled.
+
+Built from three places: the submission folders (who submitted what), the
+recorded grading outcomes (:class:`~alcourse.grading.status.StatusStore`) and
+nbgrader's gradebook (scores, including a trainer's manual ones).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from alcourse.grading.course import CourseFolder
+from alcourse.grading.gradebook import CourseLock, SubmissionGrades, read_submission
+from alcourse.grading.status import NOT_SUBMITTED, State, StatusStore, current_state
+
+EXPORT_COLUMNS = ("student", "module", "status", "score", "max_score", "percent", "why", "notes",
+                  "graded_at")
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    student: str
+    module: str
+    state: State
+    grades: SubmissionGrades | None
+    graded_at: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        s = self.state
+        if s.score is None or not s.max_score:
+            return None
+        return 100.0 * s.score / s.max_score
+
+
+def released_modules(folder: CourseFolder) -> list[str]:
+    release = folder.root / "release"
+    return sorted(p.name for p in release.iterdir() if p.is_dir()) if release.is_dir() else []
+
+
+def students(folder: CourseFolder, modules: Iterable[str], gradebook_students: Iterable[str]) -> list[str]:
+    found = set(gradebook_students)
+    submitted = folder.root / "submitted"
+    if submitted.is_dir():
+        found |= {p.name for p in submitted.iterdir() if p.is_dir()}
+    store = StatusStore(folder.root)
+    for module in modules:
+        found |= set(store.load(module))
+    return sorted(found)
+
+
+def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[CohortRow]:
+    """One row per trainee and module, in trainee then module order."""
+    from nbgrader.api import Gradebook
+
+    modules = modules if modules is not None else released_modules(folder)
+    if not modules:
+        return []
+    store = StatusStore(folder.root)
+    outcomes = {m: store.load(m) for m in modules}
+    rows: list[CohortRow] = []
+    lock = CourseLock(folder.root / ".alcourse" / "gradebook.lock")
+    with lock.held(), Gradebook(folder.db_url, folder.course_id) as gb:
+        people = students(folder, modules, [s.id for s in gb.students])
+        for student in people:
+            for module in modules:
+                outcome = outcomes[module].get(student)
+                grades = read_submission(gb, module, module, student)
+                submitted = (folder.root / "submitted" / student / module).is_dir()
+                if not submitted and outcome is None:
+                    state = State(NOT_SUBMITTED, "no submission in submitted/"
+                                  f"{student}/{module}/")
+                    rows.append(CohortRow(student, module, state, None))
+                    continue
+                rows.append(CohortRow(student, module, current_state(outcome, grades), grades,
+                                      outcome.graded_at if outcome else ""))
+    return rows
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def export_csv(rows: list[CohortRow]) -> str:
+    """CSV text with a status column; a failed submission has no score, never 0."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in rows:
+        s = row.state
+        percent = row.percent
+        writer.writerow([row.student, row.module, s.label, _number(s.score), _number(s.max_score),
+                         "" if percent is None else f"{percent:.1f}", s.why, " | ".join(s.notes),
+                         row.graded_at])
+    return out.getvalue()
+
+
+def write_export(folder: CourseFolder, out: Path | None) -> tuple[Path, list[CohortRow]]:
+    rows = collect(folder)
+    target = out or folder.root / "grades.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(export_csv(rows), encoding="utf-8")
+    return target, rows

@@ -1,0 +1,316 @@
+"""A grading worker: imports nbgrader once, then autogrades one submission after another.
+
+Run by :mod:`alcourse.grading.engine` as ``python -m alcourse.grading.worker
+CONFIG_JSON``; it reads ``{"student": ID}`` lines on stdin and answers each with
+one JSON :class:`~alcourse.grading.status.Outcome` line. Grading itself is
+nbgrader's ``NbGraderAPI.autograde`` with two of its preprocessors swapped for
+alcourse's (see :mod:`alcourse.grading.preprocessors`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alcourse.grading.analysis import (
+    SourceCell,
+    assess,
+    check_notebook_text,
+    check_submission_files,
+    death_reason,
+)
+from alcourse.grading.gradebook import CourseLock, flag_for_review, read_submission, serialise_gradebook
+from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError, Limits
+from alcourse.grading.status import FAILED, Outcome
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    course_root: str
+    module: str
+    notebook: str
+    isolation: bool = True
+    limits: dict[str, int] | None = None
+    cell_timeout: int = 60
+    submission_seconds: float = 300.0
+    max_output_bytes: int = 100_000
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class GradingWorker:
+    """Everything one worker process keeps between submissions."""
+
+    def __init__(self, cfg: WorkerConfig) -> None:
+        from nbconvert.preprocessors import ClearMetadataPreprocessor
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.preprocessors import (
+            AssignLatePenalties,
+            CheckCellMetadata,
+            ClearOutput,
+            DeduplicateIds,
+            IgnorePattern,
+            LimitOutput,
+            OverwriteKernelspec,
+            SaveAutoGrades,
+        )
+        from traitlets.config import Config
+        from traitlets.config.loader import PyFileConfigLoader
+
+        from alcourse.grading.preprocessors import GradingContext, RestoreCells, bind_context
+
+        self.cfg = cfg
+        self.root = Path(cfg.course_root)
+        bin_dir = str(Path(sys.executable).parent)
+        # nbgrader runs alembic as a subprocess
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+        self.lock = CourseLock(self.root / ".alcourse" / "gradebook.lock")
+        serialise_gradebook(self.lock)
+        self.isolation = Isolation(enabled=cfg.isolation, limits=Limits(**(cfg.limits or {})))
+        self.factory = KernelFactory(self.isolation)
+        try:
+            self.context = GradingContext(self.factory, cfg.submission_seconds, cfg.max_output_bytes)
+            config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
+            extra = Config()
+            extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
+                                                      RestoreCells, CheckCellMetadata]
+            extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
+                                                       ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+                                                       AssignLatePenalties, CheckCellMetadata]
+            extra.SandboxedExecute.timeout = cfg.cell_timeout
+            extra.SandboxedExecute.shutdown_kernel = "immediate"
+            extra.SandboxedExecute.interrupt_on_timeout = True
+            # every widget's state would be copied into the autograded notebook (about 300 kB per
+            # submission here); scores never depend on it and offline feedback cannot render it
+            extra.SandboxedExecute.store_widget_state = False
+            config.merge(extra)
+            self.config = config
+            self.api = NbGraderAPI(config=config)
+            self.coursedir = self.api.coursedir
+            self.source, self.release, self.release_sources = self._source_cells()
+        except BaseException:
+            self.factory.close()  # its scratch folders and sandbox go with it
+            raise
+
+    def _source_cells(self) -> tuple[dict[str, SourceCell], dict[str, str], set[str]]:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                nb = gb.find_notebook(self.cfg.notebook, self.cfg.module)
+            except MissingEntry:
+                return {}, {}, set()
+            graded = {c.name for c in nb.grade_cells}
+            solution = {c.name for c in nb.solution_cells}
+            source = {c.name: SourceCell(c.name, c.cell_type, bool(c.locked), c.checksum or "",
+                                         c.name in graded, c.name in solution) for c in nb.source_cells}
+        release = self.root / "release" / self.cfg.module / f"{self.cfg.notebook}.ipynb"
+        sources: set[str] = set()
+        by_id: dict[str, str] = {}
+        if release.exists():
+            for cell in json.loads(release.read_text(encoding="utf-8")).get("cells", []):
+                text = cell.get("source", "")
+                text = "".join(text) if isinstance(text, list) else text
+                sources.add(text)
+                grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                if grade_id:
+                    by_id[grade_id] = text
+        return source, by_id, sources
+
+    def _failed(self, student: str, why: str, started: float, notes: tuple[str, ...] = ()) -> Outcome:
+        stale = self.root / "autograded" / student / self.cfg.module
+        if stale.exists():
+            # an earlier grading's notebook must not turn into this submission's feedback
+            shutil.rmtree(stale, ignore_errors=True)
+        return Outcome(student, self.cfg.module, FAILED, (why,), notes,
+                       seconds=round(time.monotonic() - started, 3), graded_at=_now())
+
+    def _precheck(self, folder: Path) -> str | None:
+        names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        why = check_submission_files(self.cfg.notebook, names)
+        if why:
+            return why
+        path = folder / f"{self.cfg.notebook}.ipynb"
+        if not path.is_file():
+            return f"{path.name} is not a file; ask the trainee to submit the notebook again"
+        why = check_notebook_text(path.name, path.read_bytes())
+        if why:
+            return why
+        import warnings
+
+        import nbformat
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. cells without ids: nbgrader copes
+                nbformat.validate(nbformat.read(path, as_version=4))
+        except Exception as exc:  # nbformat raises several kinds; all mean "not a usable notebook"
+            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            return (f"{path.name} is not a valid Jupyter notebook ({first}); "
+                    "ask the trainee to submit it again")
+        return None
+
+    def grade(self, student: str) -> Outcome:
+        started = time.monotonic()
+        folder = self.root / "submitted" / student / self.cfg.module
+        why = self._precheck(folder)
+        if why:
+            self.context.discard(student)
+            return self._failed(student, why, started)
+        self.context.journal.pop(student, None)
+        try:
+            result = self.api.autograde(self.cfg.module, student, force=True, create=True)
+        finally:
+            self.context.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
+        incidents = self.context.journal.pop(student, [])
+        if not result.get("success"):
+            deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline", "unresponsive")]
+            if deaths:
+                why = death_reason(deaths[0], self.isolation.limits.cpu_seconds)
+            else:
+                why = "nbgrader could not grade it: " + _last_error(result)
+            return self._failed(student, why, started)
+        return self._assess(student, started, incidents)
+
+    def _assess(self, student: str, started: float, incidents: list[Any]) -> Outcome:
+        from nbgrader.api import Gradebook
+
+        submitted = json.loads((self.root / "submitted" / student / self.cfg.module /
+                                f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
+        autograded = json.loads((self.root / "autograded" / student / self.cfg.module /
+                                 f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
+        if grades is None:
+            return self._failed(student, "nbgrader recorded no grades for it", started)
+        other = sorted(p.name for p in (self.root / "submitted" / student / self.cfg.module).glob("*.ipynb")
+                       if p.stem != self.cfg.notebook)
+        scratch = re.compile(re.escape(str(self.factory.scratch_root)) + r"/[^/\s]+/")
+        found = assess(submitted, autograded, self.source, self.release, self.release_sources, grades,
+                       incidents, lambda text: scratch.sub("", text))
+        notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
+        if found.review_cells:
+            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+                flag_for_review(gb, self.cfg.module, self.cfg.notebook, student, list(found.review_cells))
+                grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student) or grades
+        return Outcome(student, self.cfg.module, found.state, found.reasons, notes, found.review_cells,
+                       found.review_reasons, grades.score, grades.max_score,
+                       round(time.monotonic() - started, 3), _now())
+
+    def prefetch(self, student: str) -> None:
+        """Start the kernel for a submission that is next in line (see GradingContext.prestart)."""
+        try:
+            folder = self.root / "submitted" / student / self.cfg.module
+            names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+            notebook = folder / f"{self.cfg.notebook}.ipynb"
+            if check_submission_files(self.cfg.notebook, names) or not notebook.is_file() or \
+                    check_notebook_text(notebook.name, notebook.read_bytes()):
+                return
+            self.context.prestart(student, self._predicted_inputs(folder), notebook)
+        except Exception:  # a prestart is only an optimisation; grading starts a kernel anyway
+            traceback.print_exc(file=sys.stderr)
+
+    def _predicted_inputs(self, folder: Path) -> dict[str, Path]:
+        """What nbgrader will put beside the notebook: the submission's files, then the source's."""
+        from alcourse.grading.preprocessors import kernel_inputs
+
+        ignore = list(self.coursedir.ignore)
+        inputs = kernel_inputs(folder, ignore)
+        source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.cfg.module))
+        excluded = set(self.config.Autograde.get("exclude_overwriting", {}).get(self.cfg.module, []))
+        inputs.update({rel: path for rel, path in kernel_inputs(source, ignore).items()
+                       if rel not in excluded})
+        return inputs
+
+    def safe_grade(self, student: str) -> Outcome:
+        """Grade, turning any failure of the machinery into this submission's failure."""
+        started = time.monotonic()
+        try:
+            return self.grade(student)
+        except KernelFactoryError as exc:
+            self.restart_factory()
+            return self._failed(student, f"the kernel sandbox failed while grading it ({exc})", started)
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            return self._failed(student, f"grading stopped with an internal error: {type(exc).__name__}: "
+                                         f"{str(exc)[:200]}", started)
+
+    def restart_factory(self) -> None:
+        self.factory.close()
+        self.factory = KernelFactory(self.isolation)
+        self.context.factory = self.factory
+
+    def close(self) -> None:
+        self.context.discard_all()
+        self.factory.close()
+
+
+EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit|Interrupt|Expired)\w*): (.+)$")
+
+
+def _last_error(result: dict[str, Any]) -> str:
+    """The exception nbgrader logged, as ``Name: message``."""
+    text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+    for line in reversed(text.splitlines()):
+        match = EXCEPTION_LINE.match(line)
+        if match and match.group(1) != "NbGraderException":
+            return f"{match.group(1)}: {match.group(2).strip()}"[:300]
+    for line in reversed(text.splitlines()):
+        if line.startswith(("[ERROR]", "[CRITICAL]")) and "Please see the" not in line and \
+                "There was an error processing" not in line and "Traceback" not in line:
+            return line.split("]", 1)[1].strip()[:300]
+    return "unknown error (see nbgrader's log)"
+
+
+def main() -> None:
+    cfg = WorkerConfig(**json.loads(sys.argv[1]))
+    # the protocol owns the real stdout; anything else printed goes to stderr
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        worker = GradingWorker(cfg)
+    except Exception as exc:
+        protocol.write(json.dumps({"op": "error", "message": f"{type(exc).__name__}: {exc}"}) + "\n")
+        raise
+    tasks: queue.Queue[str | None] = queue.Queue()
+
+    def read_tasks() -> None:
+        for line in sys.stdin:
+            if line.strip():
+                tasks.put(json.loads(line)["student"])
+        tasks.put(None)
+
+    threading.Thread(target=read_tasks, daemon=True).start()
+    protocol.write(json.dumps({"op": "ready", "pid": os.getpid()}) + "\n")
+    prefetched: set[str] = set()
+    try:
+        while (student := tasks.get()) is not None:
+            upcoming = tasks.queue[0] if tasks.qsize() else None  # the coordinator sends one ahead
+            if upcoming and upcoming not in prefetched:
+                worker.prefetch(upcoming)
+                prefetched.add(upcoming)
+            outcome = worker.safe_grade(student)
+            protocol.write(json.dumps({"op": "outcome", "outcome": outcome.to_json()}) + "\n")
+    finally:
+        worker.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""What a module notebook calls. Trainees only run these cells; they never edit them.
+
+>>> import tempfile
+>>> s = Session("m03-traditional-vs-action-learning", folder=tempfile.mkdtemp())
+>>> s.score("m03.sort-statements")
+0.0
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from alcourse.answers import AnswerStore
+from alcourse.curriculum import Curriculum, load_curriculum
+
+ANSWER_STUB = "YOUR ANSWER HERE"
+
+
+class Session:
+    """One module's notebook: its exercises and the answers file beside it."""
+
+    def __init__(self, module_id: str, folder: Path | str | None = None,
+                 curriculum: Curriculum | None = None) -> None:
+        self.curriculum = curriculum or load_curriculum()
+        self.module = self.curriculum.module(module_id)
+        self.folder = Path(folder) if folder is not None else Path.cwd()
+        self.store = AnswerStore.beside(module_id, self.folder)
+
+    def _exercise(self, exercise_id: str):  # type: ignore[no-untyped-def]
+        if exercise_id not in {s.id for s in self.module.exercise_specs()}:
+            raise KeyError(f"module {self.module.id!r} has no exercise {exercise_id!r}")
+        return self.curriculum.exercise(exercise_id)
+
+    def exercise(self, exercise_id: str) -> Any:
+        """Show an exercise's widget; answers are saved beside the notebook."""
+        from alcourse.widgets import ExerciseWidget
+
+        return ExerciseWidget(self._exercise(exercise_id), self.store)
+
+    def progress(self, exercise_id: str) -> None:
+        """Tell the trainee how much is answered, without revealing any mark."""
+        exercise = self._exercise(exercise_id)
+        result = exercise.check(self.store.graded(exercise_id))
+        if result.complete:
+            print(f"\u2714 All {result.total} answered in '{exercise.title}'. "
+                  "Your trainer's grading will use your first choices.")
+        else:
+            print(f"{result.answered} of {result.total} answered in '{exercise.title}'. "
+                  "Go back to the exercise above to answer the rest.")
+
+    def score(self, exercise_id: str) -> float:
+        """Points for the saved first choices: the value nbgrader records."""
+        exercise = self._exercise(exercise_id)
+        return exercise.check(self.store.graded(exercise_id)).points
+
+    # ----- simulations: graded by replaying the path saved beside the notebook
+    def _simulation(self, sim_id: str):  # type: ignore[no-untyped-def]
+        for spec in self.module.simulations():
+            if spec.id == sim_id:
+                return spec
+        raise KeyError(f"module {self.module.id!r} has no simulation {sim_id!r}")
+
+    def _choices(self):  # type: ignore[no-untyped-def]
+        from alcourse.simulation.play import ChoiceStore
+
+        return ChoiceStore(self.store.path, self.module.id)
+
+    def _replay(self, sim_id: str):  # type: ignore[no-untyped-def]
+        from alcourse.simulation.play import replay
+        from alcourse.simulation.scenario import load_scenario
+
+        spec = self._simulation(sim_id)
+        scenario = load_scenario(spec.scenario)
+        return replay(scenario, spec.seed or None, self._choices().path_of(sim_id))
+
+    def simulation(self, sim_id: str) -> Any:
+        """Show a simulated programme to play; each choice is saved beside the notebook at once."""
+        from alcourse.widgets.simulator import SimulatorWidget
+
+        return SimulatorWidget(self._simulation(sim_id), self._choices())
+
+    def simulation_progress(self, sim_id: str, criterion_id: str | None = None) -> None:
+        """Say how far the simulation has been played and what this criterion measures."""
+        from alcourse.answers import AnswersError
+
+        spec = self._simulation(sim_id)
+        if criterion_id is not None:
+            print(f"Criterion: {spec.criterion(criterion_id).label}")
+        try:
+            game = self._replay(sim_id)
+        except AnswersError as exc:
+            print(f"Your saved choices cannot be read: {exc}")
+            return
+        played = len(game.result().meetings)
+        total = game.scenario.meetings
+        if game.finished:
+            print(f"\u2714 You have played all {total} meetings and answered {len(game.path)} decision "
+                  "points. Your trainer grades the path you finished with, by replaying your saved choices.")
+        else:
+            print(f"{played} of {total} meetings played; {len(game.path)} decision points answered so "
+                  "far. Go back to the simulation above to finish the programme.")
+
+    def simulation_score(self, sim_id: str, criterion_id: str) -> float:
+        """Points for one criterion, from replaying the saved choices: the value nbgrader records."""
+        from alcourse.answers import AnswersError
+        from alcourse.simulation.grading import score_criterion
+
+        criterion = self._simulation(sim_id).criterion(criterion_id)
+        try:
+            game = self._replay(sim_id)
+        except AnswersError:
+            return 0.0
+        return score_criterion(criterion.kind, criterion.points, criterion.bound, game.result()).points
+
+    def unanswered(self) -> list[str]:
+        """Plain-language list of what is still to do in this module."""
+        todo = []
+        for spec in self.module.simulations():
+            try:
+                game = self._replay(spec.id)
+            except ValueError:
+                todo.append(f"'{spec.title}': your saved choices cannot be read; ask your trainer")
+                continue
+            if not game.finished:
+                todo.append(f"'{spec.title}': {len(game.result().meetings)} of {game.scenario.meetings} "
+                            "meetings played")
+        for spec in self.module.exercise_specs():
+            exercise = self.curriculum.exercise(spec.id)
+            result = exercise.check(self.store.graded(spec.id))
+            if not result.complete:
+                todo.append(f"'{exercise.title}': {result.total - result.answered} of "
+                            f"{result.total} not answered")
+        notebook = self.folder / self.module.notebook
+        written = _written_answers(notebook)
+        for reflection in self.module.reflections():
+            grade_id = reflection_grade_id(reflection.id)
+            text = written.get(grade_id)
+            if text is None:
+                todo.append(f"written answer '{reflection.id}': not found in {notebook.name}; "
+                            "save the notebook (Ctrl+S) and run this cell again")
+            elif ANSWER_STUB in text or len(text.split()) < 20:
+                todo.append(f"written answer '{reflection.id}': not written yet "
+                            "(replace YOUR ANSWER HERE with your answer, then save)")
+        return todo
+
+    def self_check(self) -> None:
+        """Print what is still unanswered before you submit."""
+        todo = self.unanswered()
+        if not todo:
+            print("\u2714 Everything in this module has an answer. Save (Ctrl+S) and submit.")
+            return
+        print("Still to do before you submit:")
+        for line in todo:
+            print(f"  \u2022 {line}")
+
+
+def reflection_grade_id(reflection_id: str) -> str:
+    """nbgrader allows letters, digits, '-' and '_' in grade ids."""
+    return "reflection-" + reflection_id.replace(".", "-")
+
+
+def simulation_grade_id(sim_id: str, criterion_id: str) -> str:
+    return f"simcheck-{sim_id.replace('.', '-')}-{criterion_id}"
+
+
+def check_grade_id(exercise_id: str) -> str:
+    return "check-" + exercise_id.replace(".", "-")
+
+
+def _written_answers(notebook: Path) -> dict[str, str]:
+    try:
+        data = json.loads(notebook.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = {}
+    for cell in data.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            found[meta.get("grade_id", "")] = "".join(source) if isinstance(source, list) else source
+    return found

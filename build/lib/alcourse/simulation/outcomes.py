@@ -1,0 +1,225 @@
+"""Outcome measures of a meeting and of a programme, shared by simulated and real meetings.
+
+:func:`turn_measures` works on plain columns (speaker, turn type, seconds, move),
+so :mod:`alcourse.analysis` computes the same numbers from a real set's log.
+
+>>> gini([1.0, 1.0, 1.0, 1.0])
+0.0
+>>> round(gini([4.0, 0.0, 0.0, 0.0]), 2)
+0.75
+>>> m = turn_measures(["ann", "bob", "adviser"], ["open-question", "advice-question", "adviser"],
+...                   [10.0, 30.0, 10.0], ["", "", "catalytic"], members=["ann", "bob", "cy"])
+>>> m.open_share, m.advice_share, m.airtime == {"ann": 0.25, "bob": 0.75, "cy": 0.0}
+(0.5, 0.5, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from alcourse.simulation.vocabulary import HERON, MOVES, QUESTION_TYPES
+
+ADVISER = "adviser"
+PRESENTER_TURNS = frozenset({"account", "answer", "summary", "action"})
+"""The presenter's own talk: excluded from airtime spread, since a presenter should talk most."""
+
+
+def gini(values: Sequence[float]) -> float:
+    """Gini coefficient of airtime: 0 when all speak equally, towards 1 when one speaks alone."""
+    n = len(values)
+    total = float(sum(values))
+    if n < 2 or total <= 0:
+        return 0.0
+    ordered = sorted(values)
+    weighted = sum((2 * (i + 1) - n - 1) * x for i, x in enumerate(ordered))
+    return max(0.0, weighted / (n * total))
+
+
+@dataclass(frozen=True)
+class TurnMeasures:
+    questions: int
+    open_share: float
+    closed_share: float
+    advice_share: float
+    advice_turns: int
+    airtime: dict[str, float]
+    airtime_gini: float
+    adviser_share: float
+    moves: dict[str, int]
+    actions: int
+    minutes: float
+
+
+def turn_measures(speakers: Sequence[str], turn_types: Sequence[str], seconds: Sequence[float],
+                  moves: Sequence[str], members: Iterable[str] | None = None,
+                  adviser: str = ADVISER) -> TurnMeasures:
+    """The talk measures of one meeting from its turns.
+
+    ``members`` lists who was present (so a silent member counts as 0 airtime);
+    by default everyone who spoke other than the adviser. Airtime counts the
+    members' contributions to the set (questions, comments, check-ins, reviews),
+    not a presenter's account and answers.
+    """
+    counts = dict.fromkeys(QUESTION_TYPES, 0)
+    airtime: dict[str, float] = dict.fromkeys(members or (), 0.0)
+    adviser_seconds = total = 0.0
+    move_counts: dict[str, int] = {}
+    advice_turns = actions = 0
+    for speaker, kind, secs, move in zip(speakers, turn_types, seconds, moves, strict=True):
+        total += secs
+        if kind in counts:
+            counts[kind] += 1
+        if kind in ("advice", "advice-question"):
+            advice_turns += 1
+        if kind == "action":
+            actions += 1
+        if speaker == adviser:
+            adviser_seconds += secs
+            if move:
+                move_counts[move] = move_counts.get(move, 0) + 1
+        elif speaker != "set" and kind not in PRESENTER_TURNS:
+            airtime[speaker] = airtime.get(speaker, 0.0) + secs
+    questions = sum(counts.values())
+    member_total = sum(airtime.values())
+    shares = {k: (v / member_total if member_total else 1.0 / len(airtime)) for k, v in airtime.items()}
+    return TurnMeasures(
+        questions=questions,
+        open_share=counts["open-question"] / questions if questions else 0.0,
+        closed_share=counts["closed-question"] / questions if questions else 0.0,
+        advice_share=counts["advice-question"] / questions if questions else 0.0,
+        advice_turns=advice_turns,
+        airtime=shares,
+        airtime_gini=gini(list(airtime.values())),
+        adviser_share=adviser_seconds / total if total else 0.0,
+        moves=move_counts,
+        actions=actions,
+        minutes=total / 60.0,
+    )
+
+
+@dataclass
+class MeetingOutcome:
+    """What one meeting achieved. Shares run from 0 to 1."""
+
+    meeting: int
+    attendance: float
+    minutes: float
+    questions: int
+    open_share: float
+    closed_share: float
+    advice_share: float
+    airtime_gini: float
+    adviser_share: float
+    interventions: int
+    insight_gain: float
+    specific_actions: int
+    actions_recorded: int
+    advice_events: int
+    advice_unchallenged: int
+    handover_tried: bool
+    handover_done: bool
+    dependence: float
+    autonomy: float
+    stage: str
+    awareness: float
+    adherence: float
+    cohesion: float
+    collusion: float
+    actions_completed: int = 0
+    usefulness: float = 0.0
+    airtime: dict[str, float] = field(default_factory=dict)
+    moves: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def heron_share(self) -> dict[str, float]:
+        """Share of each Heron category among this meeting's Heron interventions."""
+        heron = {k: self.moves.get(k, 0) for k in HERON}
+        total = sum(heron.values())
+        return {k: (v / total if total else 0.0) for k, v in heron.items()}
+
+    def as_row(self) -> dict[str, Any]:
+        """A flat row for a CSV: measures, then one count column per move."""
+        row = {k: v for k, v in asdict(self).items() if k not in ("airtime", "moves")}
+        for move in MOVES:
+            if move != "none":
+                row[f"move_{move}"] = self.moves.get(move, 0)
+        row["move_none"] = self.moves.get("none", 0)
+        return row
+
+
+def meeting_outcome(number: int, rows: Sequence[tuple[Any, ...]], present: list[str],
+                    records: Sequence[Any], insight_gains: list[float], members: Sequence[Any],
+                    presenters: list[str], autonomy: float, awareness: float, adherence: float,
+                    cohesion: float, collusion: float, size: int) -> MeetingOutcome:
+    """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
+    from alcourse.simulation.engine import SECONDS, SPEAKER, TURN, stage_of
+
+    measures = turn_measures([r[SPEAKER] for r in rows], [r[TURN] for r in rows],
+                             [r[SECONDS] for r in rows], [r[7] for r in rows], members=present)
+    moves = dict(measures.moves)
+    nones = sum(1 for d in records if d.intervention.move == "none")
+    if nones:
+        moves["none"] = nones
+    advice = [d for d in records if d.decision.event in ("advice-as-question", "pulling-rank")]
+    unchallenged = sum(1 for d in advice if d.intervention.move == "none" and d.outcome != "set")
+    handovers = [d for d in records if d.intervention.move == "hand-over"]
+    actions = [a for m in members for a in m.actions if a.meeting == number]
+    return MeetingOutcome(
+        meeting=number, attendance=len(present) / size, minutes=measures.minutes,
+        questions=measures.questions, open_share=measures.open_share,
+        closed_share=measures.closed_share, advice_share=measures.advice_share,
+        airtime_gini=measures.airtime_gini, adviser_share=measures.adviser_share,
+        interventions=sum(1 for d in records if d.intervention.move != "none"),
+        insight_gain=sum(insight_gains) / len(insight_gains) if insight_gains else 0.0,
+        specific_actions=sum(1 for a in actions if a.specific), actions_recorded=len(actions),
+        advice_events=len(advice), advice_unchallenged=unchallenged,
+        handover_tried=bool(handovers), handover_done=any(d.outcome == "resolved" for d in handovers),
+        dependence=sum(m.dependence for m in members) / len(members),
+        autonomy=autonomy, stage=stage_of(autonomy), awareness=awareness, adherence=adherence,
+        cohesion=cohesion, collusion=collusion, airtime=measures.airtime, moves=moves,
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeOutcome:
+    """What the programme achieved across its meetings."""
+
+    actions_recorded: int
+    actions_completed: int
+    completion_rate: float
+    attendance: tuple[float, ...]
+    dependence: tuple[float, ...]
+    dependence_trend: float
+    """Least-squares slope of mean dependence per meeting (negative: falling)."""
+    final_stage: str
+    advice_unchallenged: int
+    handover_meeting: int
+    """First meeting with a successful hand-over, 0 if none."""
+
+
+def slope(values: Sequence[float]) -> float:
+    """Least-squares slope of ``values`` against 1, 2, 3, ..."""
+    n = len(values)
+    if n < 2:
+        return 0.0
+    mean_x = (n + 1) / 2
+    mean_y = sum(values) / n
+    num = sum((i + 1 - mean_x) * (y - mean_y) for i, y in enumerate(values))
+    den = sum((i + 1 - mean_x) ** 2 for i in range(n))
+    return num / den
+
+
+def programme_outcome(meetings: Sequence[MeetingOutcome], members: Sequence[Any]) -> ProgrammeOutcome:
+    recorded = sum(m.actions_recorded for m in meetings)
+    completed = sum(m.actions_completed for m in meetings)
+    dependence = tuple(m.dependence for m in meetings)
+    handover = next((m.meeting for m in meetings if m.handover_done), 0)
+    return ProgrammeOutcome(
+        actions_recorded=recorded, actions_completed=completed,
+        completion_rate=completed / recorded if recorded else 0.0,
+        attendance=tuple(m.attendance for m in meetings), dependence=dependence,
+        dependence_trend=slope(dependence), final_stage=meetings[-1].stage if meetings else "hierarchical",
+        advice_unchallenged=sum(m.advice_unchallenged for m in meetings), handover_meeting=handover,
+    )
