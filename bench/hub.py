@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.hubfixture import start_hub, stop_hub  # noqa: E402
+from tests.hubfixture import start_hub, stop_hub
 
 MODULE = "m03-traditional-vs-action-learning"
 

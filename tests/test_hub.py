@@ -157,7 +157,8 @@ def test_submission_after_the_due_date_is_marked_late(hub, released):
 
     c = hub.trainees[2]
     for action in ("fetch", "submit"):
-        reply = hub.server(c, "POST", f"/assignments/{action}", {"course_id": hub.cohort, "assignment_id": LATE})
+        reply = hub.server(c, "POST", f"/assignments/{action}",
+                           {"course_id": hub.cohort, "assignment_id": LATE})
         assert reply["success"], reply
     trainer.collect(released, LATE)
     trainer.grade(released, LATE)

@@ -56,6 +56,7 @@ def test_course_init_release_and_simulate_from_the_wheel(installed):
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert (course / "release" / MODULE / f"{MODULE}.ipynb").is_file()
     out = base / "runs.csv"
-    proc = run(installed, "simulate", "discharge-improvement", "--runs", "3", "--seed", "1", "--out", str(out))
+    proc = run(installed, "simulate", "discharge-improvement", "--runs", "3", "--seed", "1",
+               "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert len(out.read_text().splitlines()) > 3

@@ -93,7 +93,8 @@ def check_isolation(user: str = "nobody") -> None:
             raise IsolationUnavailable(f"kernel isolation runs kernels as user {user!r}, which does not "
                                        f"exist on this machine. {advice}") from None
     probe = subprocess.run(["bwrap", *_user_namespace(), "--unshare-net", "--unshare-pid",
-                            "--ro-bind", "/", "/", "unshare", "--user", "--map-user=65534", "true"],
+                            "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                            "unshare", "--user", "--map-user=65534", "true"],
                            capture_output=True, text=True, check=False)
     if probe.returncode != 0:
         how = ("as root" if os.geteuid() == 0 else
