@@ -161,4 +161,4 @@ def stop_hub(hub: Hub, opened: list[tuple[Path, int]]) -> None:
 def names() -> tuple[str, str, list[str]]:
     """Unique cohort and user names for this session (never an existing account)."""
     tag = secrets.token_hex(2)
-    return f"t{tag}", f"tr{tag}", [f"ta{tag}", f"tb{tag}", f"tc{tag}"]
+    return f"t{tag}", f"tr{tag}", [f"ta{tag}", f"tb{tag}", f"tc{tag}", f"te{tag}"]

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, require_chromium
 from tests.conftest import MODULE
-from tests.hubfixture import names, start_hub, stop_hub
+from tests.hubfixture import PASSWORD, names, start_hub, stop_hub
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(os.geteuid() != 0, reason="a hub with real Unix users needs root "
@@ -185,4 +186,117 @@ def test_adding_trainees_keeps_everyone_and_their_work(hub, released):
     users = {u["name"]: u["groups"] for u in hub.api("GET", "/users")}
     assert users[new] == [f"nbgrader-{hub.cohort}"] and a in users
     people = json.loads((hub.root / "cohort.json").read_text())["trainees"]
-    assert [p["username"] for p in people][-1] == new and len(people) == 4
+    assert [p["username"] for p in people][-1] == new and len(people) == 5
+
+
+# -- the same loop in a real browser --------------------------------------------------------------
+
+REFLECTION = "reflection-m03-reflection-sponsor"
+COMMENT = "Two contrasts used well; name the principle you rely on."
+
+
+def login(browser, hub, user):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", PASSWORD)
+    page.click("#login_submit")
+    return page
+
+
+def manual(folder, user):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{folder.course / 'gradebook.db'}", folder.cohort()["cohort"]) as gb:
+        nb = gb.find_submission_notebook(MODULE, MODULE, user)
+        grade = next(g for g in nb.grades if g.name == REFLECTION)
+        comment = next(c for c in nb.comments if c.name == REFLECTION)
+        return nb.id, grade.manual_score, comment.manual_comment
+
+
+@pytest.mark.browser
+def test_a_cohort_in_the_browser_from_fetch_to_feedback(hub, released, tmp_path):
+    """Trainee: log in, Assignments tab, fetch m03, answer a widget, submit. Trainer: collect and
+    grade, mark the reflection in formgrader opened through the hub, release feedback. Trainee:
+    fetch the feedback and see the score and the comment."""
+    from playwright.sync_api import sync_playwright
+
+    from alcourse.hub import trainer
+
+    require_chromium()
+    d = hub.trainees[3]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = login(browser, hub, d)
+        page.wait_for_url(f"**/user/{d}/lab**", timeout=240_000)
+        page.wait_for_function("() => !!window.jupyterapp && !!window.jupyterapp.commands"
+                               " && window.jupyterapp.commands.hasCommand('nbgrader:open-assignment-list')",
+                               timeout=120_000)
+        has = "(id) => window.jupyterapp.commands.hasCommand(id)"
+        # a trainee's JupyterLab: the Assignments tab, none of nbgrader's instructor tools
+        assert not page.evaluate(has, "nbgrader:open-formgrader")
+        assert not page.evaluate(has, "nbgrader:open-create-assignment")
+        assert not page.evaluate(has, "nbgrader:open-course-list")
+        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+        released_row = page.locator("#released_assignments_list .list_item", has_text=MODULE)
+        released_row.locator("button", has_text="Fetch").click(timeout=120_000)
+        fetched_row = page.locator("#fetched_assignments_list .list_item", has_text=MODULE).first
+        fetched_row.wait_for(timeout=120_000)
+        page.screenshot(path=str(tmp_path / "assignments.png"))
+        page.goto(f"{hub.url}/user/{d}/lab/tree/{hub.cohort}/{MODULE}/{MODULE}.ipynb")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+        page.wait_for_function(KERNEL_READY, timeout=120_000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        exercise = page.locator(".alcourse-exercise").first
+        exercise.wait_for(timeout=120_000)
+        radio = exercise.locator(".alcourse-choice").first.locator("input[type=radio]").first
+        radio.focus()
+        page.keyboard.press("Space")
+        exercise.locator(".alcourse-feedback").first.wait_for(timeout=60_000)
+        answers = Path(f"/home/{d}/{hub.cohort}/{MODULE}/{MODULE}.answers.json")
+        assert json.loads(answers.read_text())["exercises"]
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+        page.locator("#fetched_assignments_list .list_item", has_text=MODULE).locator(
+            "button", has_text="Submit").first.click(timeout=120_000)
+        page.locator("#submitted_assignments_list .list_item", has_text=MODULE).first.wait_for(
+            timeout=120_000)
+        page.screenshot(path=str(tmp_path / "submitted.png"))
+
+        trainer.collect(released, MODULE)
+        out = trainer.grade(released, MODULE)
+        assert d in out, out
+        sub_id, _, _ = manual(released, d)
+        # formgrader through the hub, in its own tab (the hub forbids framing it)
+        grader_page = login(browser, hub, hub.trainer)
+        grader_page.wait_for_url("**/user/**", timeout=240_000)
+        grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader")
+        grader_page.locator("td", has_text=MODULE).first.wait_for(timeout=120_000)
+        grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader/submissions/{sub_id}/")
+        score = grader_page.locator(f"input.score#{REFLECTION}")
+        score.wait_for(timeout=120_000)
+        score.fill("4")
+        score.press("Tab")
+        comment = grader_page.locator(f"textarea#{REFLECTION}-comment")
+        comment.fill(COMMENT)
+        comment.press("Tab")
+        for _ in range(150):
+            if manual(released, d)[1:] == (4.0, COMMENT):
+                break
+            grader_page.wait_for_timeout(200)
+        grader_page.screenshot(path=str(tmp_path / "formgrader.png"))
+        assert manual(released, d)[1:] == (4.0, COMMENT)
+
+        trainer.feedback(released, MODULE)
+        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+        page.locator("#refresh_assignments_list").click()
+        reply = hub.server(d, "POST", "/assignments/fetch_feedback",
+                           {"course_id": hub.cohort, "assignment_id": MODULE})
+        assert reply["success"], reply
+        html = next(Path(f"/home/{d}/{hub.cohort}/{MODULE}/feedback").glob(f"*/{MODULE}.html"))
+        rel = html.relative_to(f"/home/{d}")
+        page.goto(f"{hub.url}/user/{d}/files/{rel}")
+        text = page.inner_text("body")
+        assert COMMENT in text and "Score" in text
+        page.screenshot(path=str(tmp_path / "feedback.png"))
+        browser.close()
