@@ -168,6 +168,14 @@ def test_submission_after_the_due_date_is_marked_late(hub, released):
         assert submission.total_seconds_late > 0
         on_time = gb.find_submission(MODULE, hub.trainees[0])
         assert on_time.total_seconds_late == 0
+    # the export says so, in words, beside the score (no silent penalty)
+    from alcourse.grading import CourseFolder
+    from alcourse.grading.cohort import collect, export_csv
+
+    rows = {(r.student, r.module): r for r in collect(CourseFolder.open(released.course))}
+    assert rows[(c, LATE)].seconds_late > 0 and rows[(hub.trainees[0], MODULE)].seconds_late == 0
+    line = next(x for x in export_csv(list(rows.values())).splitlines() if x.startswith(f"{c},{LATE},"))
+    assert line.split(",")[-1].startswith("late by ")
 
 
 def test_adding_trainees_keeps_everyone_and_their_work(hub, released):

@@ -12,13 +12,14 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.gradebook import CourseLock, SubmissionGrades, read_submission
 from alcourse.grading.status import NOT_SUBMITTED, State, StatusStore, current_state
 
 EXPORT_COLUMNS = ("student", "module", "status", "score", "max_score", "percent", "why", "notes",
-                  "graded_at")
+                  "graded_at", "late")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class CohortRow:
     state: State
     grades: SubmissionGrades | None
     graded_at: str = ""
+    # seconds after the module's due date (nbgrader's duedate); shown, never a silent penalty
+    seconds_late: float = 0.0
 
     @property
     def percent(self) -> float | None:
@@ -77,8 +80,37 @@ def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[Coho
                     rows.append(CohortRow(student, module, state, None))
                     continue
                 rows.append(CohortRow(student, module, current_state(outcome, grades), grades,
-                                      outcome.graded_at if outcome else ""))
+                                      outcome.graded_at if outcome else "",
+                                      _seconds_late(gb, module, student)))
     return rows
+
+
+def _seconds_late(gb: Any, module: str, student: str) -> float:
+    from nbgrader.api import MissingEntry
+
+    try:
+        return float(gb.find_submission(module, student).total_seconds_late or 0.0)
+    except MissingEntry:
+        return 0.0
+
+
+def late_text(seconds: float) -> str:
+    """How late a submission was, for people.
+
+    >>> late_text(0), late_text(90), late_text(3 * 86400 + 7200)
+    ('', 'late by 2 minutes', 'late by 3 days 2 hours')
+    """
+    if seconds <= 0:
+        return ""
+    days, rest = divmod(int(seconds + 59), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        more = f" {hours} hour{'s' * (hours != 1)}" if hours else ""
+        return f"late by {days} day{'s' * (days != 1)}{more}"
+    if hours:
+        return f"late by {hours} hour{'s' * (hours != 1)}"
+    minutes = max(1, rest // 60)
+    return f"late by {minutes} minute{'s' * (minutes != 1)}"
 
 
 def _number(value: float | None) -> str:
@@ -95,7 +127,7 @@ def export_csv(rows: list[CohortRow]) -> str:
         percent = row.percent
         writer.writerow([row.student, row.module, s.label, _number(s.score), _number(s.max_score),
                          "" if percent is None else f"{percent:.1f}", s.why, " | ".join(s.notes),
-                         row.graded_at])
+                         row.graded_at, late_text(row.seconds_late)])
     return out.getvalue()
 
 
