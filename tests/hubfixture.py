@@ -127,10 +127,12 @@ def start_hub(cohort: str, trainer: str, trainees: list[str]) -> tuple[Hub, list
         proc = subprocess.Popen([str(BIN / "alcourse"), "hub", "start", str(root), "--port", str(port)],
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     hub = Hub(root, f"http://127.0.0.1:{port}", cohort, trainer, trainees, proc, log)
-    deadline = time.monotonic() + 240
+    deadline = time.monotonic() + 420
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the hub stopped: {log.read_text()[-3000:]}")
+            text = log.read_text()
+            why = [line for line in text.splitlines() if line.startswith(("[C ", "[E ")) or "Error" in line]
+            raise RuntimeError("the hub stopped:\n" + "\n".join(why[-20:]) + "\n" + text[-1500:])
         try:
             hub.api("GET", "/users")
             break

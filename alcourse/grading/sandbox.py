@@ -176,6 +176,10 @@ def bwrap_command(scratch_root: Path) -> list[str]:
     for path in read_only:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--bind", str(scratch_root), str(scratch_root), "--chdir", str(scratch_root)]
+    if unprivileged():
+        # the kernel is the sandbox's owner underneath its namespace: nothing but its scratch
+        # folder may be writable (as root, the kernel is `nobody` and owns nothing here)
+        args += ["--remount-ro", "/"]
     return args
 
 

@@ -42,7 +42,7 @@ from typing import Any
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
@@ -80,6 +80,8 @@ def _hide_other_scratch(cfg: dict[str, Any], scratch: str) -> None:
     _mount(libc, stage, scratch, None, MS_BIND)
     _mount(libc, None, scratch, None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)
     _check(libc.umount2(stage.encode(), MNT_DETACH), f"umount {stage}")
+    # nothing beside the scratch folder can be written (without root, the kernel owns this tmpfs)
+    _mount(libc, None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
     # a private, small /dev/shm, so nothing is shared between kernels through it
     shm = "/dev/shm"  # noqa: S108 - the sandbox's own, replaced by an empty private one
     if os.path.isdir(shm):
