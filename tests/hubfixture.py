@@ -7,6 +7,7 @@ Everything it made (users, folder, processes) is removed at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -118,15 +119,32 @@ def start_hub(cohort: str, trainer: str, trainees: list[str]) -> tuple[Hub, list
     (base / "trainers.csv").write_text(f"username,name\n{trainer},Tess Trainer\n")
     (base / "trainees.csv").write_text("username,name\n" + "".join(f"{t},Trainee {t}\n" for t in trainees))
     root = base / "hub"
-    subprocess.run([str(BIN / "alcourse"), "hub", "init", str(root), "--cohort", cohort,
-                    "--trainers", str(base / "trainers.csv"), "--trainees", str(base / "trainees.csv"),
-                    "--password", PASSWORD], check=True, capture_output=True, text=True)
+    made = subprocess.run([str(BIN / "alcourse"), "hub", "init", str(root), "--cohort", cohort,
+                           "--trainers", str(base / "trainers.csv"), "--trainees", str(base / "trainees.csv"),
+                           "--password", PASSWORD], check=False, capture_output=True, text=True)
+    if made.returncode != 0:
+        for user in [*trainees, trainer, f"grader-{cohort}"]:
+            remove_user(user)
+        shutil.rmtree(base, ignore_errors=True)
+        for path, mode in reversed(opened):
+            path.chmod(mode)
+        raise RuntimeError(f"alcourse hub init failed: {made.stderr}")
     port = free_port()
     log = base / "hub.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([str(BIN / "alcourse"), "hub", "start", str(root), "--port", str(port)],
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     hub = Hub(root, f"http://127.0.0.1:{port}", cohort, trainer, trainees, proc, log)
+    try:
+        wait_for(hub)
+    except BaseException:
+        stop_hub(hub, opened)
+        raise
+    return hub, opened
+
+
+def wait_for(hub: Hub) -> None:
+    proc, log = hub.proc, hub.log
     deadline = time.monotonic() + 420
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -140,17 +158,20 @@ def start_hub(cohort: str, trainer: str, trainees: list[str]) -> tuple[Hub, list
             time.sleep(1)
     else:
         raise TimeoutError(f"the hub did not start: {log.read_text()[-3000:]}")
-    return hub, opened
 
 
 def stop_hub(hub: Hub, opened: list[tuple[Path, int]]) -> None:
-    if hub.proc.poll() is None:
+    # the whole session: the hub and the proxy it started (left behind if the hub died)
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(hub.proc.pid, signal.SIGTERM)
-        try:
-            hub.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(hub.proc.pid, signal.SIGKILL)
-            hub.proc.wait()
+    try:
+        hub.proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pass
+    time.sleep(1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(hub.proc.pid, signal.SIGKILL)
+    hub.proc.wait()
     # servers started by the hub as each user (LocalProcessSpawner) stop with it; make sure
     for user in [*hub.trainees, hub.trainer, f"grader-{hub.cohort}"]:
         subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True, check=False)
