@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,13 @@ pytestmark = pytest.mark.slow
 def installed(tmp_path_factory):
     """The wheel, built from this checkout and unpacked into a folder outside it."""
     base = tmp_path_factory.mktemp("wheel")
+    # build from a copy of what the wheel is made of: a build leaves build/ and *.egg-info behind
+    tree = base / "tree"
+    shutil.copytree(ROOT / "alcourse", tree / "alcourse", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(base / "dist"), str(ROOT)], check=True)
+                    "-w", str(base / "dist"), str(tree)], check=True)
     wheel = next((base / "dist").glob("alcourse-*.whl"))
     target = base / "lib"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
