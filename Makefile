@@ -27,6 +27,7 @@ help:
 	@echo "make book     build the Jupyter Book into _build/html (with the JupyterLite site)"
 	@echo "make lite     build only the JupyterLite site into _build/html/lite"
 	@echo "make notebooks  regenerate notebooks and book pages from the content data"
+	@echo "a cohort on JupyterHub (as root): .venv/bin/alcourse hub init|start|release|collect|grade|feedback (README)"
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,7 +80,8 @@ chromium:
 		exit 1; \
 	fi
 
-# `alcourse grade` runs each submission's kernel in a bubblewrap sandbox (as nobody, no network).
+# `alcourse grade` runs each submission's kernel in a bubblewrap sandbox (unprivileged, no network);
+# without root it uses user namespaces, as a hub's grader account does.
 bubblewrap:
 	@if command -v $(BWRAP) >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \

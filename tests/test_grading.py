@@ -128,8 +128,11 @@ def test_isolation_refuses_clearly_when_it_cannot_be_had(monkeypatch, tmp_path):
     with pytest.raises(IsolationUnavailable, match=r"needs bubblewrap.*--no-isolation"):
         check_isolation()
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: "/usr/bin/bwrap")
+    # without root the sandbox needs user namespaces: when they are forbidden, say so
     monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
-    with pytest.raises(IsolationUnavailable, match=r"needs root.*--no-isolation"):
+    monkeypatch.setattr(sandbox.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a, 1, "", "bwrap: No permissions to create new namespace"))
+    with pytest.raises(IsolationUnavailable, match=r"without root.*user namespaces.*--no-isolation"):
         check_isolation()
 
 

@@ -16,4 +16,5 @@ COMMAND_MODULES = [
     "alcourse.commands.observe",
     "alcourse.commands.moderate",
     "alcourse.commands.portfolio",
+    "alcourse.commands.hub",
 ]

@@ -43,3 +43,22 @@ def stale_files(cur: Curriculum, root: Path) -> list[str]:
     """Generated files that are missing or differ from the data."""
     return [rel for rel, text in sorted(generated_files(cur).items())
             if not (root / rel).exists() or (root / rel).read_text(encoding="utf-8") != text]
+
+
+def write_sources(cur: Curriculum, target: Path) -> Path:
+    """Write the nbgrader source notebooks (``MODULE/MODULE.ipynb``) into ``target``.
+
+    An installed alcourse has no repository checkout: a course folder then gets its
+    source notebooks from the content data, exactly as ``alcourse build`` writes them.
+
+    >>> import tempfile
+    >>> from alcourse.curriculum import load_curriculum
+    >>> out = write_sources(load_curriculum(), Path(tempfile.mkdtemp()) / "source")
+    >>> (out / "m03-traditional-vs-action-learning" / "m03-traditional-vs-action-learning.ipynb").is_file()
+    True
+    """
+    for module in cur.modules.values():
+        path = target / module.id / module.notebook
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(notebook_text(module, cur), encoding="utf-8")
+    return target

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.gradebook import CourseLock, SubmissionGrades, read_submission
@@ -26,7 +27,7 @@ from alcourse.grading.status import (
 )
 
 EXPORT_COLUMNS = ("student", "name", "module", "status", "score", "max_score", "percent",
-                  "autograded_score", "autograded_max", "why", "notes", "graded_at")
+                  "autograded_score", "autograded_max", "why", "notes", "graded_at", "late")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class CohortRow:
     grades: SubmissionGrades | None
     graded_at: str = ""
     name: str = ""  # from nbgrader's student record; the id when it has no name
+    # seconds after the module's due date (nbgrader's duedate); shown, never a silent penalty
+    seconds_late: float = 0.0
 
     @property
     def final(self) -> bool:
@@ -107,8 +110,37 @@ def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[Coho
                     rows.append(CohortRow(student, module, state, None, name=name))
                     continue
                 rows.append(CohortRow(student, module, current_state(outcome, grades), grades,
-                                      outcome.graded_at if outcome else "", name))
+                                      outcome.graded_at if outcome else "", name,
+                                      _seconds_late(gb, module, student)))
     return rows
+
+
+def _seconds_late(gb: Any, module: str, student: str) -> float:
+    from nbgrader.api import MissingEntry
+
+    try:
+        return float(gb.find_submission(module, student).total_seconds_late or 0.0)
+    except MissingEntry:
+        return 0.0
+
+
+def late_text(seconds: float) -> str:
+    """How late a submission was, for people.
+
+    >>> late_text(0), late_text(90), late_text(3 * 86400 + 7200)
+    ('', 'late by 2 minutes', 'late by 3 days 2 hours')
+    """
+    if seconds <= 0:
+        return ""
+    days, rest = divmod(int(seconds + 59), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        more = f" {hours} hour{'s' * (hours != 1)}" if hours else ""
+        return f"late by {days} day{'s' * (days != 1)}{more}"
+    if hours:
+        return f"late by {hours} hour{'s' * (hours != 1)}"
+    minutes = max(1, rest // 60)
+    return f"late by {minutes} minute{'s' * (minutes != 1)}"
 
 
 def _number(value: float | None) -> str:
@@ -133,7 +165,7 @@ def export_csv(rows: list[CohortRow]) -> str:
                          _number(s.score) if row.final else "", _number(s.max_score),
                          "" if percent is None else f"{percent:.1f}",
                          _number(auto[0]) if auto else "", _number(auto[1]) if auto else "",
-                         s.why, " | ".join(s.notes), row.graded_at])
+                         s.why, " | ".join(s.notes), row.graded_at, late_text(row.seconds_late)])
     return out.getvalue()
 
 

@@ -69,23 +69,29 @@ class CourseFolder:
     def init(cls, root: Path, source: Path | None = None, course_id: str = "alcourse",
              cur: Curriculum | None = None) -> CourseFolder:
         root = root.expanduser().resolve()
-        source = (source or default_source() or Path()).resolve()
+        cur = cur or load_curriculum()
+        config = root / CONFIG_NAME
+        if root.exists() and any(root.iterdir()) and not config.exists():
+            raise CourseError(f"{root}: exists and is not an alcourse course folder; "
+                              "choose an empty or new folder")
+        if config.exists() and MARKER not in config.read_text(encoding="utf-8"):
+            raise CourseError(f"{config}: was not made by alcourse; not touching it")
+        if source is None and default_source() is None and not config.exists():
+            # installed without the repository: the sources come from the packaged content
+            from alcourse.curriculum.build import write_sources
+
+            source = write_sources(cur, root / "source")
+        source = (source or default_source() or root / "source").resolve()
         if not (source.is_dir() and any(source.glob("*/*.ipynb"))):
             raise CourseError(
                 f"{source}: no source notebooks found (expected MODULE/MODULE.ipynb). "
                 "Pass --source with the path of the repository's notebooks/ folder."
             )
-        if root.exists() and any(root.iterdir()) and not (root / CONFIG_NAME).exists():
-            raise CourseError(f"{root}: exists and is not an alcourse course folder; "
-                              "choose an empty or new folder")
-        config = root / CONFIG_NAME
-        if config.exists() and MARKER not in config.read_text(encoding="utf-8"):
-            raise CourseError(f"{config}: was not made by alcourse; not touching it")
         root.mkdir(parents=True, exist_ok=True)
         for sub in ("release", "submitted", "autograded", "feedback", "exchange"):
             (root / sub).mkdir(exist_ok=True)
         if not config.exists():
-            config.write_text(config_text(root, source, cur or load_curriculum(), course_id),
+            config.write_text(config_text(root, source, cur, course_id),
                               encoding="utf-8")
         return cls(root)
 

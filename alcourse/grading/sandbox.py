@@ -5,7 +5,8 @@ root) with no limits. Here every kernel is forked by a fork-server
 (:mod:`alcourse.grading.zygote`) that runs inside a bubblewrap sandbox; each
 kernel then runs as ``nobody``, without network, with CPU-time, memory,
 file-size and process limits, and sees only the Python installation (read-only)
-and its own scratch folder.
+and its own scratch folder. Root is not needed: an ordinary user (a hub's grader
+service) gets the same sandbox through user namespaces (see :func:`unprivileged`).
 
 >>> limits = Limits(cpu_seconds=30)
 >>> limits.as_dict()["cpu_seconds"]
@@ -85,21 +86,38 @@ def check_isolation(user: str = "nobody") -> None:
         raise IsolationUnavailable(
             "kernel isolation needs bubblewrap, which is not installed: run `make setup` as root "
             f"or `sudo apt-get install bubblewrap`. {advice}")
-    if os.geteuid() != 0:
-        raise IsolationUnavailable(
-            "kernel isolation needs root, to run each submission's kernel as the unprivileged "
-            f"user {user!r}: run `alcourse grade` with sudo. {advice}")
-    try:
-        pwd.getpwnam(user)
-    except KeyError:
-        raise IsolationUnavailable(f"kernel isolation runs kernels as user {user!r}, which does not "
-                                   f"exist on this machine. {advice}") from None
-    probe = subprocess.run(["bwrap", "--unshare-net", "--unshare-pid", "--ro-bind", "/", "/", "true"],
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            raise IsolationUnavailable(f"kernel isolation runs kernels as user {user!r}, which does not "
+                                       f"exist on this machine. {advice}") from None
+    probe = subprocess.run(["bwrap", *_user_namespace(), "--unshare-net", "--unshare-pid",
+                            "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                            "unshare", "--user", "--map-user=65534", "true"],
                            capture_output=True, text=True, check=False)
     if probe.returncode != 0:
+        how = ("as root" if os.geteuid() == 0 else
+               "without root (it needs unprivileged user namespaces: kernel.unprivileged_userns_clone=1 "
+               "and user.max_user_namespaces > 0)")
         raise IsolationUnavailable(
-            f"bubblewrap cannot create a sandbox here ({probe.stderr.strip() or probe.returncode}); "
+            f"bubblewrap cannot create a sandbox here {how} ({probe.stderr.strip() or probe.returncode}); "
             f"a container may forbid namespaces. {advice}")
+
+
+def unprivileged() -> bool:
+    """Kernels are sandboxed with user namespaces (not root): the grader service of a hub.
+
+    As root, each kernel becomes the real user ``nobody``. Without root, the sandbox
+    runs in a user namespace where the grader is uid 0 (with capabilities only over the
+    sandbox's own mounts), and each kernel enters a further user namespace in which it
+    is uid 65534 with no capabilities at all.
+    """
+    return os.geteuid() != 0
+
+
+def _user_namespace() -> list[str]:
+    return ["--unshare-user", "--uid", "0", "--gid", "0", "--cap-add", "ALL"] if unprivileged() else []
 
 
 def _read_only_paths() -> list[Path]:
@@ -139,7 +157,7 @@ def _parents(paths: list[Path]) -> list[str]:
 
 def bwrap_command(scratch_root: Path) -> list[str]:
     """The bubblewrap command line in which the fork-server runs."""
-    args = ["bwrap", "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
+    args = ["bwrap", *_user_namespace(), "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--hostname", "grading",
             "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -158,6 +176,10 @@ def bwrap_command(scratch_root: Path) -> list[str]:
     for path in read_only:
         args += ["--ro-bind", str(path), str(path)]
     args += ["--bind", str(scratch_root), str(scratch_root), "--chdir", str(scratch_root)]
+    if unprivileged():
+        # the kernel is the sandbox's owner underneath its namespace: nothing but its scratch
+        # folder may be writable (as root, the kernel is `nobody` and owns nothing here)
+        args += ["--remount-ro", "/"]
     return args
 
 
@@ -206,7 +228,9 @@ class KernelFactory:
     def __init__(self, isolation: Isolation, scratch_parent: Path | None = None,
                  preload: tuple[str, ...] = PRELOAD, share_content: bool = True) -> None:
         self.isolation = isolation
-        self.uid, self.gid = isolation.ids() if isolation.enabled else (os.getuid(), os.getgid())
+        # without root the kernel's files stay the grader's (uid 65534 inside its namespace)
+        self.uid, self.gid = (isolation.ids() if isolation.enabled and not unprivileged()
+                              else (os.getuid(), os.getgid()))
         # short: Unix socket paths (scratch/k-N) must stay under 108 bytes
         self.scratch_root = Path(tempfile.mkdtemp(prefix="alg-", dir=scratch_parent))
         os.chmod(self.scratch_root, 0o755)  # noqa: S103 - the kernel user must reach its folder
@@ -217,6 +241,7 @@ class KernelFactory:
         self._log = tempfile.TemporaryFile(mode="w+", prefix="zygote-")
         cfg = {
             "isolate": isolation.enabled, "uid": self.uid, "gid": self.gid,
+            "user_namespace": isolation.enabled and unprivileged(),
             "scratch_root": str(self.scratch_root), "stage_dir": STAGE_DIR,
             "limits": isolation.limits.as_dict(), "preload": list(preload),
             "share_content": share_content,

@@ -13,7 +13,8 @@ child, before it runs any submitted code:
    under an empty tmpfs and only its own scratch folder is mounted back;
 2. gets CPU-time, address-space, file-size, open-file and process limits;
 3. drops every capability and becomes the unprivileged user (``nobody``),
-   with ``no_new_privs`` so nothing can regain privilege;
+   with ``no_new_privs`` so nothing can regain privilege; without root, it enters
+   a new user namespace as uid 65534 with no capabilities instead;
 4. starts an IPython kernel whose sockets are Unix sockets in its scratch
    folder (the sandbox has no network, not even loopback to the grader).
 
@@ -40,7 +41,8 @@ import traceback
 from typing import Any
 
 CLONE_NEWNS = 0x00020000
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+CLONE_NEWUSER = 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
@@ -78,6 +80,8 @@ def _hide_other_scratch(cfg: dict[str, Any], scratch: str) -> None:
     _mount(libc, stage, scratch, None, MS_BIND)
     _mount(libc, None, scratch, None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)
     _check(libc.umount2(stage.encode(), MNT_DETACH), f"umount {stage}")
+    # nothing beside the scratch folder can be written (without root, the kernel owns this tmpfs)
+    _mount(libc, None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
     # a private, small /dev/shm, so nothing is shared between kernels through it
     shm = "/dev/shm"  # noqa: S108 - the sandbox's own, replaced by an empty private one
     if os.path.isdir(shm):
@@ -114,6 +118,40 @@ def _drop_privileges(uid: int, gid: int) -> None:
         raise OSError("could not become the unprivileged user")
 
 
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _become_nobody_in_namespace() -> None:
+    """Without root: enter a new user namespace as uid/gid 65534 and give up every capability.
+
+    The mount namespace stays owned by the sandbox's namespace, where this process
+    has no capability left, so it cannot undo the mounts that hide other submissions.
+    """
+    libc = _libc()
+    outer_uid, outer_gid = os.getuid(), os.getgid()
+    _check(libc.unshare(CLONE_NEWUSER), "unshare(CLONE_NEWUSER)")
+    for name, text in (("setgroups", "deny"), ("uid_map", f"65534 {outer_uid} 1"),
+                       ("gid_map", f"65534 {outer_gid} 1")):
+        with open(f"/proc/self/{name}", "w") as fh:
+            fh.write(text)
+    last_cap = int(open("/proc/sys/kernel/cap_last_cap").read())
+    for cap in range(last_cap + 1):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    _check(libc.capset(ctypes.byref(header), ctypes.byref((_CapData * 2)())), "capset")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
+    if os.getuid() != 65534 or os.getgid() != 65534:
+        raise OSError("could not become uid 65534 in the kernel's user namespace")
+    if int(open("/proc/self/status").read().split("CapEff:")[1].split()[0], 16) != 0:
+        raise OSError("capabilities left after dropping them")
+
+
 def _become_kernel(cfg: dict[str, Any], req: dict[str, Any]) -> None:
     """In the forked child: isolate, then run an IPython kernel. Never returns."""
     code = SETUP_FAILED
@@ -127,7 +165,9 @@ def _become_kernel(cfg: dict[str, Any], req: dict[str, Any]) -> None:
         if cfg["isolate"]:
             _hide_other_scratch(cfg, scratch)
         _limit(cfg["limits"])
-        if cfg["isolate"]:
+        if cfg["isolate"] and cfg.get("user_namespace"):
+            _become_nobody_in_namespace()
+        elif cfg["isolate"]:
             _drop_privileges(cfg["uid"], cfg["gid"])
         os.chdir(scratch)
         log = os.open(os.path.join(scratch, ".kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
