@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from alcourse.answers import AnswerStore
 from alcourse.grading import CourseFolder
 from alcourse.grading.analysis import check_notebook_text, check_submission_files, death_reason
 from alcourse.grading.gradebook import CellGrade, SubmissionGrades
@@ -235,7 +236,9 @@ def _scores(folder: CourseFolder) -> dict[tuple[str, str], float]:
 
 def test_parallel_sequential_and_plain_nbgrader_give_identical_scores(cohort):
     parallel = _scores(cohort["folder"])
-    assert len(parallel) == COHORT * len(_cur().module_exercises(MODULE))
+    # a check per exercise, and the written answer's box (0 points: its text is marked by hand)
+    module = _cur().module(MODULE)
+    assert len(parallel) == COHORT * (len(_cur().module_exercises(MODULE)) + len(module.reflections()))
     assert parallel == _scores(cohort["copies"]["sequential"]) == _scores(cohort["copies"]["nbgrader"])
     for student, by_exercise in cohort["expected"].items():
         for exercise_id, points in by_exercise.items():
@@ -277,8 +280,10 @@ def test_export_matches_the_known_grades(cohort, tmp_path):
 
 
 def _has_written(cohort, student: str) -> bool:
-    written = (cohort["folder"].root / "autograded" / student / MODULE / f"{MODULE}.ipynb").read_text()
-    return "discharge delays" in written
+    """Whether the trainee typed a written answer (saved in the answers file they submitted)."""
+    folder = cohort["folder"].root / "submitted" / student / MODULE
+    store = AnswerStore.beside(MODULE, folder)
+    return any(store.text(r.id).strip() for r in _cur().module(MODULE).reflections())
 
 
 class _Page(HTMLParser):

@@ -90,7 +90,8 @@ alcourse grade again
     except UnicodeDecodeError:
         return f"the answers file {answers_file} is not UTF-8 text (damaged in transfer): {again}"
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(text.rstrip()) - 1
+        # a file cut off in transfer ends early: the parser runs out of text, often inside a string
+        cut = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
         what = "cut off" if cut else "damaged"
         return (f"the answers file {answers_file} is {what} (invalid JSON at line {exc.lineno}, column "
                 f"{exc.colno}): {again}")

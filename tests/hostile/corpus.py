@@ -32,6 +32,8 @@ LIMITS = {"cell_timeout": CELL_TIMEOUT, "cpu_seconds": CPU_SECONDS,
 REVIEW = ("code added by the trainee ran with the checks ({cell} `{line}`); added code can change a score: "
           + CONFIRM)
 AGAIN = "ask the trainee to send it again, then run alcourse grade again"
+WRITTEN_ANSWER = ("Our courses teach what is known; a set of five managers would work on our discharge "
+                  "delays and learn from what they try.")
 WRITTEN = "1 written answer to mark in formgrader: reflection-m03-reflection-sponsor"
 
 
@@ -64,11 +66,17 @@ class World:
     def folder(self, student: str) -> Path:
         return self.course_root / "submitted" / student / self.module
 
+    @property
+    def reflections(self) -> list[str]:
+        from alcourse.curriculum import load_curriculum
+
+        return [r.id for r in load_curriculum().module(self.module).reflections()]
+
     def release(self) -> nbformat.NotebookNode:
         return nbformat.read(self.release_notebook, 4)
 
     def submit(self, student: str, nb: nbformat.NotebookNode | None = None,
-               answers: str = "model") -> Path:
+               answers: str = "model", written: str = "") -> Path:
         folder = self.folder(student)
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb if nb is not None else self.release(), folder / self.notebook_name)
@@ -83,6 +91,9 @@ class World:
                                         for q in ex.questions})
             else:  # "none": an answers file with no answer in it (no file at all is "absent")
                 store.write_all(ex.id, {})
+        if written:  # typed into the written answer's text box, which saves it in the answers file
+            for reflection in self.reflections:
+                store.write_text(reflection, written)
         return folder
 
     def with_cell(self, source: str, position: int | None = None) -> nbformat.NotebookNode:
@@ -245,7 +256,7 @@ def good_cases() -> list[Case]:
     """Ordinary submissions graded alongside the hostile ones; their scores must be right."""
     return [
         Case("h-good-full", "full marks and a written answer", NEEDS_MANUAL, lambda w: WRITTEN,
-             lambda w, s: w.submit(s, _written(w)), score=lambda w: w.points("model")),
+             lambda w, s: w.submit(s, written=WRITTEN_ANSWER), score=lambda w: w.points("model")),
         Case("h-good-blank", "nothing answered", GRADED, lambda w: "",
              lambda w, s: w.submit(s, answers="none"), score=lambda w: 0.0),
         Case("h-good-wrong", "every answer wrong", GRADED, lambda w: "",
@@ -277,15 +288,6 @@ def _extra(world: World) -> nbformat.NotebookNode:
     nb = world.release()
     nb.cells.append(nbformat.v4.new_markdown_cell("My own notes on the contrasts."))
     nb.cells.append(nbformat.v4.new_code_cell("x = 1"))
-    return nb
-
-
-def _written(world: World) -> nbformat.NotebookNode:
-    nb = world.release()
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "markdown":
-            cell.source = ("Our courses teach what is known; a set of five managers would work on our "
-                           "discharge delays and learn from what they try.")
     return nb
 
 
