@@ -138,6 +138,16 @@ def test_programme_view_and_moodle_export_match_the_known_grades(programme, tmp_
     assert cells["cara"].startswith(f"graded<span class=\"score\">{points['cara']:g} / 32")
     assert cells["ann"].startswith(f"needs marking<span class=\"score\">{points['ann']:g} / 32")
 
+    # each trainee's own progress page, beside their feedback: done, due, what to do
+    due = DUE.strftime("%Y-%m-%d %H:%M UTC")
+    for trainee, todo in (("absent", "to do: hand it in"),
+                          ("ann", "handed in: your trainer is marking your written answers")):
+        progress = (folder.root / "feedback" / trainee / "progress.html").read_text()
+        assert f"<td>{due}</td><td>{todo}</td>" in progress, trainee
+    bob = (folder.root / "feedback" / "bob" / "progress.html").read_text()
+    percent = 100 * points["bob"] / 32
+    assert ("done: worth revisiting" if percent < 60 else "<td>done</td>") in bob
+
     out = tmp_path / "moodle.csv"
     proc = run("export", str(folder.root), "--format", "moodle", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
