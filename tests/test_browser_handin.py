@@ -94,8 +94,8 @@ def test_hand_in_from_jupyterlite_is_a_browser_download_that_grades_and_gets_fee
     assert cli("export", str(folder.root), "--out", str(out)).returncode == 0
     [row] = list(csv.DictReader(io.StringIO(out.read_text())))
     assert (row["student"], float(row["score"])) == ("lite.trainee", pytest.approx(points))
-    # the reflection was left unwritten: nbgrader scores "no response" itself, nothing to mark
-    assert row["status"] == "graded"
+    # the written answer is an nbgrader task the trainer marks (here left unwritten)
+    assert row["status"] == "needs manual grading"
     feedback = cli("feedback", str(folder.root), MODULE)
     assert feedback.returncode == 0, feedback.stderr
     assert list((folder.root / "feedback" / "lite.trainee" / MODULE).glob("*.html"))

@@ -56,7 +56,8 @@ def moodle_csv(rows: list[CohortRow], cur: Curriculum) -> str:
     def title(m: str) -> str:
         return f"{cur.modules[m].number}. {cur.modules[m].title}" if m in cur.modules else m
 
-    maxima = {m: next((r.state.max_score for r in rows if r.module == m and r.state.max_score), None)
+    # the largest is the module's full maximum (a score so far may leave out unmarked answers)
+    maxima = {m: max((r.state.max_score for r in rows if r.module == m and r.state.max_score), default=None)
               for m in modules}
     header = ["Username"]
     for m in modules:
