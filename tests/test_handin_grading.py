@@ -104,8 +104,8 @@ def test_every_good_hand_in_is_graded_right_and_late_is_nbgraders(programme, tmp
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
     for trainee, points in programme["expected"].items():
         assert float(rows[trainee]["score"]) == pytest.approx(points), trainee
-        written = TRAINEES[trainee][2]
-        assert rows[trainee]["status"] == ("needs manual grading" if written else "graded"), trainee
+        # every module has a written answer (an nbgrader task) for the trainer to mark, even unwritten
+        assert rows[trainee]["status"] == "needs manual grading", trainee
     from nbgrader.api import Gradebook
 
     folder = programme["folder"]
@@ -124,28 +124,58 @@ def test_feedback_reaches_every_graded_trainee(programme):
 
 
 def test_programme_view_and_moodle_export_match_the_known_grades(programme, tmp_path):
+    from nbgrader.api import Gradebook
+
     folder = programme["folder"]
+    # the trainer marks cara's written answer (full marks), as formgrader would
+    marked = 0.0
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        for grade in gb.find_submission_notebook(MODULE, MODULE, "cara").grades:
+            if grade.needs_manual_grade:
+                grade.manual_score, grade.needs_manual_grade = grade.max_score, False
+                marked += grade.max_score
+        gb.db.commit()
+    assert marked > 0
+    export = tmp_path / "grades.csv"
+    assert run("export", str(folder.root), "--out", str(export)).returncode == 0
+    maxima = {r["student"]: float(r["max_score"]) for r in csv.DictReader(io.StringIO(export.read_text()))
+              if r["max_score"]}
+    maximum = maxima["bob"]
     proc = run("report", str(folder.root), "--out", str(tmp_path / "cohort.html"))
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "programme.html").read_text()
     assert 'lang="en"' in page and "<script" not in page and "http" not in page.split("<main>")[1]
     cells = {m.group(1): m.group(2) for m in re.finditer(
         r'<tr><th scope="row">([^<]+)</th>\s*<td>(.*?)</td>', page, re.S)}
-    points = programme["expected"]
+    points = dict(programme["expected"])
+    points["cara"] += marked
     assert cells["absent"] == "missing"
-    assert cells["bob"].startswith("graded, late<span class=\"score\">"
-                                   f"{points['bob']:g} / 32 ({100 * points['bob'] / 32:.0f}%)</span>")
-    assert cells["cara"].startswith(f"graded<span class=\"score\">{points['cara']:g} / 32")
-    assert cells["ann"].startswith(f"needs marking<span class=\"score\">{points['ann']:g} / 32")
+    bob_percent = 100 * points["bob"] / maximum
+    assert cells["bob"].startswith("needs marking, late<span class=\"score\">"
+                                   f"{points['bob']:g} / {maximum:g} ({bob_percent:.0f}%)</span>")
+    assert cells["cara"] == f"graded<span class=\"score\">{points['cara']:g} / {maxima['cara']:g} " \
+        f"({100 * points['cara'] / maxima['cara']:.0f}%)</span>"
+    assert cells["ann"].startswith(f"needs marking<span class=\"score\">{points['ann']:g} / {maximum:g}")
+
+    # each trainee's own progress page, beside their feedback: done, due, what to do
+    due = DUE.strftime("%Y-%m-%d %H:%M UTC")
+    for trainee, todo in (("absent", "to do: hand it in"),
+                          ("ann", "handed in: your trainer is marking your written answers")):
+        progress = (folder.root / "feedback" / trainee / "progress.html").read_text()
+        assert f"<td>{due}</td><td>{todo}</td>" in progress, trainee
+    cara = (folder.root / "feedback" / "cara" / "progress.html").read_text()
+    percent = 100 * points["cara"] / maxima["cara"]
+    assert ("<td>done: worth revisiting" if percent < 60 else "<td>done</td>") in cara
 
     out = tmp_path / "moodle.csv"
     proc = run("export", str(folder.root), "--format", "moodle", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(io.StringIO(out.read_text())))
-    assert rows[0][0] == "Username" and rows[0][1].endswith(f"({MODULE}, out of 32)")
+    assert rows[0][0] == "Username" and rows[0][1].endswith(f"({MODULE}, out of {max(maxima.values()):g})")
     assert rows[0][2].startswith("Feedback: 3. ")
     got = {r[0]: r[1:] for r in rows[1:]}
-    assert got["bob"][0] == f"{points['bob']:g}" and got["bob"][1] == "graded"
+    assert got["cara"][0] == f"{points['cara']:g}" and got["cara"][1] == "graded"
+    assert got["bob"][0] == "-" and got["bob"][1].startswith("needs marking: ")
     assert got["ann"][0] == "-" and got["ann"][1].startswith("needs marking: 1 written answer")
     assert got["absent"] == ["-", "missing"]
 

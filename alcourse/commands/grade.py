@@ -144,8 +144,9 @@ def _report(args: argparse.Namespace) -> int:
     print(f"wrote the cohort report to {target} (opens offline)")
     from alcourse.grading.programme import write_programme  # issue 10: the programme view
 
-    programme = write_programme(folder, load_curriculum(), target.with_name("programme.html"))
-    print(f"wrote the programme view (every trainee × every module) to {programme}")
+    programme, pages = write_programme(folder, load_curriculum(), target.with_name("programme.html"))
+    print(f"wrote the programme view (every trainee × every module) to {programme}, and "
+          f"{len(pages)} trainee progress page(s) as feedback/TRAINEE/progress.html")
     return 0
 
 

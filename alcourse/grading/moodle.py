@@ -32,7 +32,7 @@ from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.programme import LABELS
-from alcourse.grading.status import GRADED, State
+from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL, State
 
 NO_GRADE = "-"  # Moodle's grade import: "" or "-" is no grade
 
@@ -42,8 +42,9 @@ def grade_cell(state: State) -> str:
 
 
 def feedback_cell(state: State) -> str:
+    """The state in the trainee's words; why, when the trainer has to act or the trainee to hand in again."""
     label = LABELS.get(state.label, state.label)
-    return f"{label}: {state.why}" if state.why and state.label != GRADED else label
+    return f"{label}: {state.why}" if state.why and state.label in (FAILED, NEEDS_MANUAL) else label
 
 
 def moodle_csv(rows: list[CohortRow], cur: Curriculum) -> str:
@@ -55,7 +56,8 @@ def moodle_csv(rows: list[CohortRow], cur: Curriculum) -> str:
     def title(m: str) -> str:
         return f"{cur.modules[m].number}. {cur.modules[m].title}" if m in cur.modules else m
 
-    maxima = {m: next((r.state.max_score for r in rows if r.module == m and r.state.max_score), None)
+    # the largest is the module's full maximum (a score so far may leave out unmarked answers)
+    maxima = {m: max((r.state.max_score for r in rows if r.module == m and r.state.max_score), default=None)
               for m in modules}
     header = ["Username"]
     for m in modules:

@@ -159,7 +159,84 @@ def render(view: ProgrammeView) -> str:
     return env.get_template("programme.html.j2").render(view=view)
 
 
-def write_programme(folder: CourseFolder, cur: Curriculum, out: Path) -> Path:
+def write_programme(folder: CourseFolder, cur: Curriculum, out: Path) -> tuple[Path, list[Path]]:
+    """The programme page at ``out``, and each trainee's progress page in ``feedback/TRAINEE/``."""
+    view = programme_view(folder, cur)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(programme_view(folder, cur)), encoding="utf-8")
-    return out
+    out.write_text(render(view), encoding="utf-8")
+    return out, write_progress_pages(folder, view)
+
+
+# -- the trainee's own progress page (part of their feedback) -------------------------------------
+
+REVISIT_BELOW = 60.0  # percent: below this, a graded module is worth revisiting
+TODO = {"missing": "to do: hand it in", "handed in": "handed in: your trainer has not graded it yet",
+        "needs marking": "handed in: your trainer is marking your written answers",
+        "failed": "hand it in again: it could not be graded ({why})"}
+
+
+@dataclass(frozen=True)
+class ProgressItem:
+    title: str
+    label: str
+    score: str
+    due: str
+    todo: str
+
+
+def progress_items(view: ProgrammeView, row: TraineeRow, due: dict[str, str]) -> list[ProgressItem]:
+    """One line per module for one trainee: where they are, and what to do next.
+
+    >>> view = ProgrammeView("/c", "now", (ModuleColumn("m1", 1, "One"), ModuleColumn("m2", 2, "Two")), ())
+    >>> row = TraineeRow("ann", (Cell("graded", "5 / 10 (50%)"), Cell("missing")))
+    >>> [i.todo for i in progress_items(view, row, {"m2": "2027-03-01"})]
+    ['done: worth revisiting (50%)', 'to do: hand it in']
+    """
+    items = []
+    for module, cell in zip(view.modules, row.cells, strict=True):
+        state = cell.label.split(",")[0]
+        if state == "graded":
+            percent = float(cell.score.rsplit("(", 1)[1].rstrip("%)")) if "(" in cell.score else 100.0
+            todo = f"done: worth revisiting ({percent:.0f}%)" if percent < REVISIT_BELOW else "done"
+        else:
+            todo = TODO.get(state, state).format(why=cell.why)
+        items.append(ProgressItem(f"{module.number}. {module.title}", cell.label, cell.score,
+                                  due.get(module.id, ""), todo))
+    return items
+
+
+def due_dates(folder: CourseFolder, modules: Sequence[str]) -> dict[str, str]:
+    """Module → its due date in nbgrader's gradebook (UTC), for modules that have one."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from alcourse.grading.gradebook import CourseLock
+
+    found = {}
+    with CourseLock(folder.root / ".alcourse" / "gradebook.lock").held(), \
+            Gradebook(folder.db_url, folder.course_id) as gb:
+        for module in modules:
+            try:
+                due = gb.find_assignment(module).duedate
+            except MissingEntry:
+                continue
+            if due is not None:
+                found[module] = due.strftime("%Y-%m-%d %H:%M UTC")
+    return found
+
+
+def write_progress_pages(folder: CourseFolder, view: ProgrammeView) -> list[Path]:
+    """``feedback/TRAINEE/progress.html`` for every trainee, beside their module feedback."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("alcourse.grading", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    template = env.get_template("progress.html.j2")
+    due = due_dates(folder, [m.id for m in view.modules])
+    written = []
+    for row in view.trainees:
+        target = folder.root / "feedback" / row.student / "progress.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(template.render(trainee=row.student, done=row.done, made=view.made,
+                                          items=progress_items(view, row, due)), encoding="utf-8")
+        written.append(target)
+    return written
