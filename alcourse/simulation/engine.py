@@ -246,6 +246,8 @@ class Simulation:
             return sum(m.dependence for m in present) / len(present)
         if name == "others":
             return len(self._others)
+        if name == "meeting":
+            return self.meeting
         return self.signals.get(name)
 
     def others(self) -> list[Member]:
@@ -512,6 +514,7 @@ class Simulation:
                 key = "check-in-done" if last.completed else "check-in-undone"
             self._say(m.id, "check-in", self._seconds(p.seconds_check_in, 0.6 + 0.8 * m.talkativeness),
                       text_key=key)
+            yield from self._hook("check-in", m)
         yield from self._scripted("check-in")
         self.phase = "bids"
         for m in present:

@@ -15,7 +15,7 @@ small function, so the engine runs data without parsing it again. Every mistake 
 Traceback (most recent call last):
 ...
 alcourse.simulation.rulebook.RulebookError: s.yaml:1: events.x.at: is 'later'; allowed: one of 'absent', \
-'account-open', 'question-turn', 'before-turn', 'after-turn', 'vague-action', 'review', 'scripted'
+'check-in', 'account-open', 'question-turn', 'before-turn', 'after-turn', 'vague-action', 'review', 'scripted'
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from alcourse.simulation.parameters import PARAMETER_NAMES
 from alcourse.simulation.turns import TURN_TYPES
 
 MODEL_DIR = Path(__file__).resolve().parent / "scenarios" / "model"
-Hook = Literal["absent", "account-open", "question-turn", "before-turn", "after-turn", "vague-action",
+Hook = Literal["absent", "check-in", "account-open", "question-turn", "before-turn", "after-turn", "vague-action",
                "review", "scripted"]
 HOOKS: tuple[str, ...] = Hook.__args__  # type: ignore[attr-defined]
-SIGNALS = frozenset({"turn", "turns_left", "run", "kind", "others", "airtime_total", "mean_dependence"})
+SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "airtime_total", "mean_dependence"})
 """What the meeting knows at a hook, besides members, the set and the parameters."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
@@ -67,6 +67,8 @@ class TurnSpec:
     tagged: bool = True
     instead: bool = False
     """True: this turn takes the place of the member's own turn (before-turn events)."""
+    lines: tuple[str, ...] = ()
+    """Its words (registered under ``key``), if the course's lines have none for it."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 Trait = Literal["dominant", "quiet", "storyteller", "rank-puller", "rambler", "defensive",
-                "side-talker", "expert-seeker"]
+                "side-talker", "expert-seeker", "fragile", "combative", "leaky", "late", "remote"]
 
 
 class ScenarioError(LocatedError):
@@ -160,8 +160,12 @@ class Scenario:
         return default_rulebook().with_events(self.events, f"{self.id}.yaml") if self.events \
             else default_rulebook()
 
-    def event_ids(self) -> list[str]:
-        return list(self.rulebook().events)
+    @functools.cached_property
+    def own_lines(self) -> dict[str, tuple[str, ...]]:
+        """Wordings used before the course's: this scenario's ``lines``, then its own events' turns."""
+        turns = {e.turn.key: e.turn.lines for e in self.rulebook().events.values()
+                 if e.turn is not None and e.turn.key and e.turn.lines}
+        return {**turns, **self.lines} if self.events else dict(self.lines)
 
     def model_parameters(self) -> Parameters:
         """The default parameters with this scenario's overrides applied."""
