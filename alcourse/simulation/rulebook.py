@@ -33,10 +33,11 @@ from alcourse.simulation.parameters import PARAMETER_NAMES
 from alcourse.simulation.turns import TURN_TYPES
 
 MODEL_DIR = Path(__file__).resolve().parent / "scenarios" / "model"
-Hook = Literal["absent", "check-in", "account-open", "question-turn", "before-turn", "after-turn", "vague-action",
-               "review", "scripted"]
+Hook = Literal["absent", "check-in", "account-open", "question-turn", "before-turn", "after-turn",
+               "vague-action", "review", "scripted"]
 HOOKS: tuple[str, ...] = Hook.__args__  # type: ignore[attr-defined]
-SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "airtime_total", "mean_dependence"})
+SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "airtime_total",
+                     "mean_dependence"})
 """What the meeting knows at a hook, besides members, the set and the parameters."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
