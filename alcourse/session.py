@@ -67,19 +67,30 @@ class Session:
 
         return ChoiceStore(self.store.path, self.module.id)
 
+    def _catalogue(self):  # type: ignore[no-untyped-def]
+        from alcourse.simulation.scenario import catalogue
+
+        return catalogue(self.folder / "scenarios")
+
     def _replay(self, sim_id: str):  # type: ignore[no-untyped-def]
         from alcourse.simulation.play import replay
         from alcourse.simulation.scenario import load_scenario
 
         spec = self._simulation(sim_id)
+        choices = self._choices()
         scenario = load_scenario(spec.scenario)
-        return replay(scenario, spec.seed or None, self._choices().path_of(sim_id))
+        if spec.choose_scenario:  # grading replays whichever set the trainee chose to facilitate
+            chosen = self._catalogue().scenarios.get(choices.scenario_of(sim_id))
+            scenario = chosen or scenario
+        return replay(scenario, spec.seed or None, choices.path_of(sim_id))
 
     def simulation(self, sim_id: str) -> Any:
         """Show a simulated programme to play; each choice is saved beside the notebook at once."""
         from alcourse.widgets.simulator import SimulatorWidget
 
-        return SimulatorWidget(self._simulation(sim_id), self._choices())
+        spec = self._simulation(sim_id)
+        return SimulatorWidget(spec, self._choices(),
+                               catalogue=self._catalogue() if spec.choose_scenario else None)
 
     def simulation_progress(self, sim_id: str, criterion_id: str | None = None) -> None:
         """Say what this criterion measures and where the saved path stands on it.

@@ -99,6 +99,7 @@ class MoveSpec:
     label: str
     directive: bool = False
     aim: Literal["member", "set"] = "member"
+    weight: int = 1
     lines: tuple[str, ...] = ()
     ready: str = ""
     unready_factor: str = ""
@@ -161,6 +162,7 @@ class Move:
     label: str
     directive: bool
     aim: str
+    weight: int
     lines: tuple[str, ...]
     ready: Check | None
     unready_factor: str
@@ -522,7 +524,7 @@ def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -
         _term(spec.unready_factor, at("unready_factor"))
     return Move(
         id=move_id, family=spec.family, label=spec.label, directive=spec.directive, aim=spec.aim,
-        lines=spec.lines, ready=_check(spec.ready, at("ready")) if spec.ready else None,
+        weight=spec.weight, lines=spec.lines, ready=_check(spec.ready, at("ready")) if spec.ready else None,
         unready_factor=spec.unready_factor, unready_reason=spec.unready_reason,
         relieves_dependence=spec.relieves_dependence, prescribes=spec.prescribes,
         leads_review=spec.leads_review,

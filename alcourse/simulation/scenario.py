@@ -348,3 +348,37 @@ def scenario_ids() -> list[str]:
 def shipped_scenarios() -> dict[str, Scenario]:
     """Every shipped scenario, loaded and checked, by id."""
     return {sid: load_scenario(sid) for sid in scenario_ids()}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The scenarios a trainee may choose: shipped ones, then a trainer's, each checked."""
+
+    scenarios: dict[str, Scenario]
+    problems: tuple[str, ...] = ()
+    """A located error for each trainer's file that could not be used."""
+
+
+def catalogue(folder: Path | str | None = None) -> Catalogue:
+    """Shipped scenarios, plus every ``*.yaml`` in ``folder`` (a trainer's own, e.g. ``scenarios``
+    beside the module notebook). A trainer's file with a mistake is left out and reported;
+    one whose id is already taken is reported too.
+
+    >>> sorted(catalogue().scenarios)[:2]
+    ['adult-care-housing-partnership', 'care-home-managers-online']
+    """
+    found = shipped_scenarios()
+    problems: list[str] = []
+    if folder is not None and Path(folder).is_dir():
+        for path in sorted(Path(folder).glob("*.yaml")):
+            try:
+                scenario = load_scenario(path)
+            except ScenarioError as exc:
+                problems.append(str(exc))
+                continue
+            if scenario.id in found:
+                problems.append(f"{path}:1: scenario.id: {scenario.id!r} is already a scenario; "
+                                "give it an id of its own")
+                continue
+            found[scenario.id] = scenario
+    return Catalogue(found, tuple(problems))
