@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 COURSE ?= $(HOME)/alcourse/course
 WORKSPACE ?= $(HOME)/alcourse/workspace
+# the trainee's JupyterLab settings (alcourse/profile): instructor tools hidden, a start page
+PROFILE ?= $(HOME)/alcourse/profile
 PORT ?= 8888
 HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
 REQUIREJS := requirejs@2.3.8
@@ -97,7 +99,8 @@ course: setup
 	$(BIN)/alcourse course init $(COURSE)
 	$(BIN)/alcourse release $(COURSE)
 	$(BIN)/alcourse workspace $(COURSE) $(WORKSPACE)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+	$(BIN)/python -m alcourse.profile $(PROFILE) >/dev/null
+	JUPYTER_CONFIG_DIR=$(PROFILE) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.root_dir=$(WORKSPACE) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: setup chromium

@@ -8,6 +8,13 @@ read the file, never the widgets.
 The first choice for a question is what is graded; later changes are kept so
 the trainee can explore the feedback and the widget shows their latest choice.
 
+A view (a widget, one per store) may fall behind the file: a trainee closes the
+tab while the kernel runs, reopens the notebook and plays on in a new widget
+while the old one is still live. Every write re-reads the file first; an entry
+that is replaced whole (a simulation's path) is written only if the file still
+holds what this store last saw of it, otherwise :class:`StaleAnswersError` says
+so and nothing is written.
+
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> store = AnswerStore(folder / "m03.answers.json", module="m03")
@@ -19,6 +26,7 @@ the trainee can explore the feedback and the widget shows their latest choice.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -32,12 +40,37 @@ class AnswersError(ValueError):
     """The answers file cannot be used; the message says which file and what to do."""
 
 
+class StaleAnswersError(AnswersError):
+    """This store's view of an entry is older than the file: another view saved newer work.
+
+    Nothing was written. The store now takes the file's entry as seen, so a view
+    that reloads it (and shows the trainee what changed) may save again.
+    """
+
+    def __init__(self, path: Path, section: str, key: str) -> None:
+        super().__init__(f"{path}: {section}: {key}: newer work was saved from another tab or window "
+                         "since this view was opened; nothing was overwritten. Reload the view "
+                         "(run its cell again) to carry on from the saved work.")
+        self.section = section
+        self.key = key
+
+
+_ABSENT = object()
+
+
 class AnswerStore:
     """Reads and writes one module's answers file."""
+
+    # Exercise answers are merged question by question and the first choice is never
+    # replaced, so a view that is behind cannot undo anything there. Entries of every
+    # other section (a simulation's whole path) are replaced whole, so they are guarded.
+    MERGED_SECTIONS = frozenset({"exercises"})
 
     def __init__(self, path: Path | str, module: str) -> None:
         self.path = Path(path)
         self.module = module
+        # guarded sections as this store first read them and then wrote them: what its view is based on
+        self._seen: dict[str, dict[str, Any]] | None = None
 
     @classmethod
     def beside(cls, module: str, folder: Path | str | None = None) -> AnswerStore:
@@ -49,6 +82,16 @@ class AnswerStore:
 
     def load(self) -> dict[str, Any]:
         """The whole file as a dict; an empty record if there is no file yet."""
+        data = self._read()
+        if self._seen is None:
+            self._seen = self._guarded(data)
+        return data
+
+    def _guarded(self, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {name: copy.deepcopy(section) for name, section in data.items()
+                if isinstance(section, dict) and name not in self.MERGED_SECTIONS}
+
+    def _read(self) -> dict[str, Any]:
         if not self.path.exists():
             return self._empty()
         try:
@@ -72,7 +115,27 @@ class AnswerStore:
             raise AnswersError(f"{self.path}: field 'exercises' should be a mapping")
         return data
 
+    def _check_not_behind(self, data: dict[str, Any]) -> None:
+        """Refuse to replace a guarded entry that changed on disk since this store last saw it."""
+        if self._seen is None:
+            return  # this store has read nothing: it holds no view that could be behind
+        disk = self._read()
+        for name, section in self._guarded(data).items():
+            on_disk = disk.get(name) if isinstance(disk.get(name), dict) else {}
+            seen = self._seen.setdefault(name, {})
+            for key in set(section) | set(on_disk):
+                now = on_disk.get(key, _ABSENT)
+                if section.get(key, _ABSENT) == now:
+                    continue  # this write leaves the entry as it is on disk
+                if seen.get(key, _ABSENT) != now:
+                    if now is _ABSENT:
+                        seen.pop(key, None)
+                    else:
+                        seen[key] = copy.deepcopy(now)
+                    raise StaleAnswersError(self.path, name, key)
+
     def _save(self, data: dict[str, Any]) -> None:
+        self._check_not_behind(data)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
@@ -84,6 +147,7 @@ class AnswerStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self._seen = self._guarded(data)
 
     def record(self, exercise_id: str, question_id: str, option_id: str) -> None:
         """Save a choice at once. The first choice is kept for grading."""
@@ -119,3 +183,29 @@ class AnswerStore:
             q: {"first": o, "latest": o, "changes": 0} for q, o in answers.items()
         }
         self._save(data)
+
+    # ----- written answers: typed into a text box, saved as typed, marked by a trainer
+    WRITTEN = "written"
+
+    def write_text(self, reflection_id: str, text: str) -> None:
+        """Save a written answer (the whole text, replacing the last save)."""
+        data = self.load()
+        section = data.get(self.WRITTEN)
+        if not isinstance(section, dict):
+            section = data[self.WRITTEN] = {}
+        section[reflection_id] = {"text": text}
+        self._save(data)
+
+    def text(self, reflection_id: str) -> str:
+        """The saved written answer; empty if none yet.
+
+        >>> import tempfile, pathlib
+        >>> store = AnswerStore(pathlib.Path(tempfile.mkdtemp()) / "m01.answers.json", "m01")
+        >>> store.write_text("m01.reflection", "My problem is a puzzle.")
+        >>> AnswerStore(store.path, "m01").text("m01.reflection")
+        'My problem is a puzzle.'
+        """
+        section = self.load().get(self.WRITTEN)
+        entry = section.get(reflection_id) if isinstance(section, dict) else None
+        text = entry.get("text") if isinstance(entry, dict) else None
+        return text if isinstance(text, str) else ""

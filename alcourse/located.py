@@ -206,6 +206,10 @@ def _convert(tp: Any, data: Any, error: type[LocatedError], path: str,
         options = get_args(tp)
         if data is None and type(None) in options:
             return None
+        real = [o for o in options if o is not type(None)]
+        if len(real) == 1:
+            # an optional block: its own error (say, a criterion's bad marks) is the useful one
+            return _convert(real[0], data, error, path, file, line)
         for option in options:
             if option is type(None):
                 continue

@@ -2,20 +2,55 @@
 
 >>> import tempfile
 >>> s = Session("m03-traditional-vs-action-learning", folder=tempfile.mkdtemp())
->>> s.score("m03.sort-statements")
+>>> s.score("m03.contrasts-in-practice")
 0.0
 """
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 from typing import Any
 
 from alcourse.answers import AnswerStore
 from alcourse.curriculum import Curriculum, load_curriculum
+from alcourse.curriculum.model import Reflection
 
-ANSWER_STUB = "YOUR ANSWER HERE"
+
+class StillToDo(Exception):
+    """Raised only while nbgrader *validates* a notebook, so that validation tells the truth.
+
+    A check cell that prints "3 of 14 answered" passes nbgrader's validation (no error, no
+    number), and "Validate" would say "Success! Your notebook passes all the tests." on a
+    notebook that is mostly unanswered.
+    """
+
+
+def _nbgrader_execution() -> str:
+    # nbgrader sets this in the kernel's environment: "validate" or "autograde"
+    return os.environ.get("NBGRADER_EXECUTION", "")
+
+
+def _show_message_only(shell: Any, etype: type, value: BaseException, tb: Any,
+                       tb_offset: int | None = None) -> None:
+    shell.showtraceback((etype, value, tb), exception_only=True)
+
+
+def _still_to_do(message: str) -> None:
+    """Print ``message`` for the trainee; when validating, fail the cell with it (no traceback)."""
+    if _nbgrader_execution() != "validate":
+        print(message)
+        return
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            # IPython's hook for an exception's display: the message alone, not a traceback
+            shell.set_custom_exc((StillToDo,), _show_message_only)
+    except ImportError:
+        pass
+    raise StillToDo(message)
 
 
 class Session:
@@ -47,8 +82,38 @@ class Session:
             print(f"\u2714 All {result.total} answered in '{exercise.title}'. "
                   "Your trainer's grading will use your first choices.")
         else:
-            print(f"{result.answered} of {result.total} answered in '{exercise.title}'. "
-                  "Go back to the exercise above to answer the rest.")
+            _still_to_do(f"{result.answered} of {result.total} answered in '{exercise.title}'. "
+                         "Go back to the exercise above to answer the rest.")
+
+    # ----- written answers: typed in a text box, saved in the answers file, marked by a trainer
+    def _reflection(self, reflection_id: str) -> Reflection:
+        for ref in self.module.reflections():
+            if ref.id == reflection_id:
+                return ref
+        raise KeyError(f"module {self.module.id!r} has no written reflection {reflection_id!r}")
+
+    def written(self, reflection_id: str) -> Any:
+        """The box to type a written answer in; every change is saved beside the notebook.
+
+        When nbgrader grades the notebook, the saved answer is printed instead, so that the
+        trainer reads it in formgrader just above where they mark it.
+        """
+        from alcourse.widgets.written import WrittenAnswerWidget, length_note
+
+        ref = self._reflection(reflection_id)
+        text = self.store.text(ref.id)
+        mode = _nbgrader_execution()
+        if mode == "autograde":
+            print(f"{ref.title}, as saved ({length_note(text, ref.words)})\n\n"
+                  f"{text.strip() or '(nothing written)'}")
+            return None
+        if mode == "validate":
+            problem = _length_problem(ref, text)
+            if problem:
+                _still_to_do(f"'{ref.title}': {problem}")
+            return None
+        # a store of its own: if this box falls behind another tab, it catches up, never overwrites
+        return WrittenAnswerWidget(ref, AnswerStore(self.store.path, self.module.id))
 
     def score(self, exercise_id: str) -> float:
         """Points for the saved first choices: the value nbgrader records."""
@@ -129,6 +194,10 @@ class Session:
                 lines.append(f"{played} of {total} meetings played; {len(game.path)} decision points "
                              "answered so far. Go back to the simulation above to finish the programme.")
         display(ProgressNote(tuple(lines)))
+        if not game.finished and _nbgrader_execution() == "validate":
+            _still_to_do(f"{len(game.result().meetings)} of "
+                         f"{game.scenario.meetings} meetings of the simulation played. Go back to the "
+                         "simulation above to finish the programme.")
 
     def simulation_score(self, sim_id: str, criterion_id: str) -> float:
         """Points for one criterion, from replaying the saved choices: the value nbgrader records."""
@@ -160,17 +229,10 @@ class Session:
             if not result.complete:
                 todo.append(f"'{exercise.title}': {result.total - result.answered} of "
                             f"{result.total} not answered")
-        notebook = self.folder / self.module.notebook
-        written = _written_answers(notebook)
         for reflection in self.module.reflections():
-            grade_id = reflection_grade_id(reflection.id)
-            text = written.get(grade_id)
-            if text is None:
-                todo.append(f"written answer '{reflection.id}': not found in {notebook.name}; "
-                            "save the notebook (Ctrl+S) and run this cell again")
-            elif ANSWER_STUB in text or len(text.split()) < 20:
-                todo.append(f"written answer '{reflection.id}': not written yet "
-                            "(replace YOUR ANSWER HERE with your answer, then save)")
+            problem = _length_problem(reflection, self.store.text(reflection.id))
+            if problem:
+                todo.append(f"'{reflection.title}': {problem}")
         return todo
 
     def self_check(self) -> None:
@@ -197,15 +259,18 @@ def check_grade_id(exercise_id: str) -> str:
     return "check-" + exercise_id.replace(".", "-")
 
 
-def _written_answers(notebook: Path) -> dict[str, str]:
-    try:
-        data = json.loads(notebook.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    found = {}
-    for cell in data.get("cells", []):
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") and cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            found[meta.get("grade_id", "")] = "".join(source) if isinstance(source, list) else source
-    return found
+def written_grade_id(reflection_id: str) -> str:
+    return "written-" + reflection_id.replace(".", "-")
+
+
+def _length_problem(reflection: Reflection, text: str) -> str:
+    """What is wrong with a written answer's length, in plain words; empty if nothing is."""
+    from alcourse.widgets.written import length_note, word_count
+
+    low, high = reflection.words
+    count = word_count(text)
+    if count == 0:
+        return f"not written yet ({low} to {high} words asked for; type it in the box under the question)"
+    if not low <= count <= high:
+        return length_note(text, reflection.words)
+    return ""

@@ -20,7 +20,7 @@ from tests.site import open_alone, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MODULE = "m03-traditional-vs-action-learning"
-EXERCISE = "m03.sort-statements"
+EXERCISE = "m03.contrasts-in-practice"
 RAN_ALL = """() => { const prompts = [...document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')].map(p => p.textContent);
   return prompts.some(p => /\\d/.test(p)) && !prompts.some(p => p.includes('*')); }"""

@@ -7,6 +7,7 @@ request that would leave the machine is routed to fail and recorded: there must 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 import urllib.request
@@ -81,11 +82,11 @@ def test_module_opens_as_an_app_without_code_and_gives_feedback(voila, browser, 
     group.locator("input[type=radio]").first.focus()
     page.keyboard.press("Space")
     feedback = exercises.first.locator(".alcourse-feedback").first
-    expect(feedback).to_contain_text("Right.", timeout=20_000)  # the first statement is traditional
+    expect(feedback).to_contain_text(re.compile(r"Right\.|Partly\.|Not quite\."), timeout=20_000)
     group.scroll_into_view_if_needed()
     page.screenshot(path=str(shots(tmp_path) / "voila-exercise.png"))
     saved = json.loads((workspace / MODULE / f"{MODULE}.answers.json").read_text())
-    assert len(saved["exercises"]["m03.sort-statements"]) == 1
+    assert len(saved["exercises"]["m03.contrasts-in-practice"]) == 1
     context.close()
     assert watch.problems() == []
 

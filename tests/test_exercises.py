@@ -20,15 +20,16 @@ def test_there_are_exercises(curriculum):
 
 
 @pytest.mark.parametrize("exercise_id", [
-    "m03.sort-statements", "m03.pair-contrasts", "m03.spot-principles",
+    "m03.contrasts-in-practice", "m03.principles-in-tension",
     "m01.p-or-q", "m01.puzzle-or-problem", "m01.foundations-in-practice",
     "m02.spot-breaks", "m02.keep-or-break", "m02.protect-principles",
     "m04.which-responsibility", "m04.candidate-problems", "m04.knows-cares-can",
     "m04.ownership-choices",
-    "m05.order-phases", "m05.which-part", "m05.which-ground-rule", "m05.set-design",
-    "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning",
+    "m05.hold-the-shape", "m05.which-part", "m05.which-ground-rule", "m05.set-design",
+    "m06.classify-questions", "m06.clarify-or-explore", "m06.handle-questioning", "m06.wording",
     "m07.name-the-category", "m07.handle-in-the-room", "m07.which-mode", "m07.handle-over-time",
-    "m08.which-aim", "m08.spot-intentions", "m08.programme-decisions", "m08.evaluation-levels",
+    "m08.which-aim", "m08.intentions-at-stake", "m08.programme-decisions", "m08.evaluation-levels",
+    "m10.contracting", "m10.confidentiality", "m10.online", "m10.endings",
 ])
 def test_right_wrong_and_partial(curriculum, exercise_id):
     ex = curriculum.exercise(exercise_id)
@@ -50,15 +51,24 @@ def test_right_wrong_and_partial(curriculum, exercise_id):
 
 
 def test_unknown_answers_count_as_unanswered(curriculum):
-    ex = curriculum.exercise("m03.sort-statements")
+    ex = curriculum.exercise("m03.contrasts-in-practice")
     q = ex.questions[0]
-    result = ex.check({q.id: "no-such-option", "no-such-question": "traditional"})
+    result = ex.check({q.id: "no-such-option", "no-such-question": q.options[0].id})
     assert result.points == 0 and result.answered == 0
     assert result.items[0].feedback == NOT_ANSWERED
 
 
-def test_sort_table_has_fourteen_statements_with_specific_feedback(curriculum, course):
-    ex = curriculum.exercise("m03.sort-statements")
+def _built(course, kind):
+    # no module uses the sort and pair builders any more (issue 11 replaced them with
+    # judgement items); adapters may, so the builders are still checked on the seed's table
+    from alcourse.curriculum.model import ExerciseSpec
+    from alcourse.exercises.builders import build_exercise
+
+    return build_exercise(ExerciseSpec(f"demo.{kind}", "t", "i", kind, table="table.margerison"), course)
+
+
+def test_sort_table_has_fourteen_statements_with_specific_feedback(course):
+    ex = _built(course, "sort-table")
     assert len(ex.questions) == 14
     row = course.item("contrast.location")
     q = ex.question("location-traditional")
@@ -69,8 +79,8 @@ def test_sort_table_has_fourteen_statements_with_specific_feedback(curriculum, c
     assert not wrong.correct and "belongs to traditional learning" in wrong.feedback
 
 
-def test_pair_table_feedback_names_the_real_pair(curriculum):
-    ex = curriculum.exercise("m03.pair-contrasts")
+def test_pair_table_feedback_names_the_real_pair(course):
+    ex = _built(course, "pair-table")
     q = ex.question("location")
     wrong = ex.check_one("location", "time")
     assert "Concern with Here and Now" in wrong.feedback and wrong.points == 0
@@ -79,14 +89,14 @@ def test_pair_table_feedback_names_the_real_pair(curriculum):
 
 
 def test_classify_feedback_says_why(curriculum):
-    ex = curriculum.exercise("m03.spot-principles")
-    wrong = ex.check_one("moment-2", "principle.listened-to")
-    assert "it is Open to challenge" in wrong.feedback
-    assert "assumption" in wrong.feedback
+    ex = curriculum.exercise("m02.spot-breaks")
+    wrong = ex.check_one("already-thought", "principle.listened-to")
+    assert "the answer is \u201cOpen to challenge\u201d" in wrong.feedback
+    assert "defence" in wrong.feedback
 
 
 def test_shuffle_is_seeded_and_stable(curriculum):
-    ex = curriculum.exercise("m03.sort-statements")
+    ex = curriculum.exercise("m02.spot-breaks")
     first = [q.id for q in ex.ordered()]
     assert first == [q.id for q in ex.ordered()]
     assert first != [q.id for q in ex.questions]  # really shuffled

@@ -80,11 +80,11 @@ def test_full_blank_and_widget_answers_grade_correctly(cohort, curriculum):
 
     # "widget": answers given through the widget itself, then graded on re-execution
     widget_dir = _submit(cohort, "widget", module.id)
-    widget = Session(module.id, folder=widget_dir).exercise("m03.sort-statements")
-    widget.choose("location-traditional", "traditional")  # right
-    widget.choose("time-action", "traditional")  # wrong first choice...
-    widget.choose("time-action", "action")  # ...corrected later: still graded wrong
-    widget.choose("customer-action", "action")  # right
+    widget = Session(module.id, folder=widget_dir).exercise("m03.contrasts-in-practice")
+    widget.choose("speaker-first", "problems-from-day-one")  # right
+    widget.choose("cost-per-hour", "hours-only")  # wrong first choice...
+    widget.choose("cost-per-hour", "agree-return")  # ...corrected later: still graded wrong
+    widget.choose("history-slot", "bring-to-now")  # right
 
     cohort.nbgrader("autograde", module.id, "--force")
 
@@ -95,8 +95,8 @@ def test_full_blank_and_widget_answers_grade_correctly(cohort, curriculum):
         gid = check_grade_id(ex.id)
         assert full_grades[gid][:2] == (ex.max_points, ex.max_points), gid
         assert blank_grades[gid][:2] == (0.0, ex.max_points), gid
-    assert widget_grades[check_grade_id("m03.sort-statements")][0] == 2.0
-    assert widget_grades[check_grade_id("m03.pair-contrasts")][0] == 0.0
+    assert widget_grades[check_grade_id("m03.contrasts-in-practice")][0] == 2.0
+    assert widget_grades[check_grade_id("m03.principles-in-tension")][0] == 0.0
     ref = reflection_grade_id("m03.reflection.sponsor")
     assert full_grades[ref][2] is True  # written: waits for the trainer
     assert blank_grades[ref][:2] == (0, module.reflections()[0].points)  # untouched: 0
@@ -109,8 +109,8 @@ def test_full_blank_and_widget_answers_grade_correctly(cohort, curriculum):
     # the trainee's answers file was kept, not overwritten by the decoy in the source
     kept = json.loads((cohort.root / "autograded" / "full" / module.id /
                        module.answers_file).read_text())
-    assert kept["exercises"]["m03.sort-statements"] == json.loads(
-        (full / module.answers_file).read_text())["exercises"]["m03.sort-statements"]
+    assert kept["exercises"]["m03.contrasts-in-practice"] == json.loads(
+        (full / module.answers_file).read_text())["exercises"]["m03.contrasts-in-practice"]
 
 
 def _exercise_modules():

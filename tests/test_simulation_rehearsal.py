@@ -9,7 +9,7 @@ import pytest
 from alcourse.answers import AnswerStore
 from alcourse.session import Session
 from alcourse.simulation import Intervention, load_scenario, policy, run
-from alcourse.simulation.grading import score_criterion
+from alcourse.simulation.grading import lightest_fitting, score_criterion
 from alcourse.simulation.play import ChoiceStore, Playthrough
 from alcourse.simulation.scenario import SCENARIO_DIR, scenario_ids
 from alcourse.simulation.texts import TEMPLATES
@@ -139,5 +139,16 @@ def test_scoring_prefers_the_lightest_touch_and_penalises_over_intervening():
     room = {n: score_criterion("over-intervening", 2, 6, r).points for n, r in by.items()}
     assert light["adaptive"] > light["directive"] and light["hands-off"] == 0
     assert room["hands-off"] == 2 and room["directive"] < room["hands-off"]
-    partial = Playthrough(scenario, None, [d.intervention for d in by["adaptive"].decisions][:15]).result()
+    book = scenario.rulebook()
+
+    def lightest(decision):
+        weight, need = lightest_fitting(decision.event, by["adaptive"])
+        fits = book.events[decision.event].fit
+        move = max((m for m, f in fits.items() if f >= need and book.moves[m].weight <= weight),
+                   key=lambda m: fits[m])
+        return Intervention(move, decision.member if book.moves[move].aim == "member" else "set")
+
+    whole = run(scenario, lightest, seed=3)
+    assert score_criterion("lightest-touch", 2, 0.75, whole).points == 2
+    partial = Playthrough(scenario, 3, [d.intervention for d in whole.decisions][:15]).result()
     assert 0 < score_criterion("lightest-touch", 2, 0.75, partial).points < 2, "scaled by meetings played"

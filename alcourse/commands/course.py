@@ -35,11 +35,37 @@ def _release(args: argparse.Namespace) -> int:
 
 def _workspace(args: argparse.Namespace) -> int:
     from alcourse.grading import CourseFolder, copy_workspace
+    from alcourse.workspace import reset_module
 
     folder = CourseFolder.open(Path(args.dir))
-    copied = copy_workspace(folder.root / "release", Path(args.target).expanduser())
+    target = Path(args.target).expanduser()
+    if args.reset:
+        for module_id in known_modules(args.reset):
+            reset = reset_module(folder.root / "release", target, module_id)
+            print(f"{module_id}: the notebook is back as released: {reset.restored}")
+            if reset.backup is not None:
+                print(f"  the damaged copy is kept in {reset.backup}")
+            for kept in reset.kept:
+                print(f"  your saved answers are kept: {kept}")
+        return 0
+    copied = copy_workspace(folder.root / "release", target)
     print(f"{len(copied)} new files copied to {args.target} (existing work left untouched)")
+    print(f"start page: {write_start_page(target)}")
     return 0
+
+
+def write_start_page(workspace: Path) -> Path:
+    """The workspace's start page, listing the modules it holds (ours to rewrite, not the trainee's)."""
+    from alcourse.curriculum import load_curriculum
+    from alcourse.profile import START_PAGE, start_page
+
+    cur = load_curriculum()
+    modules = [(f"{m.id}/{m.notebook}", f"Module {m.number}: {m.title}")
+               for m in sorted(cur.modules.values(), key=lambda m: m.number)
+               if (workspace / m.id / m.notebook).exists()]
+    page = workspace / START_PAGE
+    page.write_text(start_page(modules), encoding="utf-8")
+    return page
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,4 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     w = sub.add_parser("workspace", help="copy released modules to a trainee folder")
     w.add_argument("dir")
     w.add_argument("target")
+    w.add_argument("--reset", nargs="+", metavar="MODULE", default=[],
+                   help="put these modules' notebooks back as released (a damaged notebook is "
+                        "moved to TARGET/backups/ first; answers files are kept)")
     w.set_defaults(func=_workspace)

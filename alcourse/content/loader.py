@@ -58,6 +58,7 @@ def load_course(folder: Path | None = None) -> Course:
             (content.collections, course.collections),
             (content.tables, course.tables),
             (content.glossary, course.glossary),
+            (content.competences, course.competences),
         ):
             for record in group:
                 ids = [record.id]
@@ -118,3 +119,5 @@ def _check_sources(course: Course, lines: dict[str, tuple[Path, int]]) -> None:
                                        f"names {other!r}, which is not a content item id")
     for table in course.tables.values():
         check(table.id, table.source)
+    for competence in course.competences.values():
+        check(competence.id, competence.source)

@@ -109,6 +109,46 @@ class Term:
         check_id(self.id)
 
 
+#: The quality levels every competence, rubric and mark scheme uses, weakest first.
+LEVELS: tuple[str, ...] = ("not-yet", "competent", "strong")
+
+
+@dataclass(frozen=True)
+class Competence:
+    """One facilitator competence the course develops and assesses.
+
+    Graded items (exercise questions, reflection criteria, simulator criteria,
+    observation rubric lines, portfolio entries) name the competences they
+    evidence by ``id``. ``levels`` maps each of :data:`LEVELS` to what a marker
+    or observer sees at that level.
+
+    >>> from alcourse.content import load_course
+    >>> c = load_course().competence("competence.contracting")
+    >>> c.title, c.level_ids()
+    ('Contracting and ground rules', ('not-yet', 'competent', 'strong'))
+    """
+
+    id: str
+    title: str
+    summary: str
+    levels: dict[str, str]
+    indicators: tuple[str, ...] = ()
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        check_id(self.id)
+        if not self.id.startswith("competence."):
+            raise ValueError(f"id {self.id!r} should start with 'competence.'")
+        if tuple(self.levels) != LEVELS:
+            raise ValueError(
+                f"levels are {', '.join(self.levels) or 'missing'}; give exactly "
+                f"{', '.join(LEVELS)}, in that order"
+            )
+
+    def level_ids(self) -> tuple[str, ...]:
+        return tuple(self.levels)
+
+
 @dataclass(frozen=True)
 class ContentFile:
     """The shape of one YAML file under ``content/data``."""
@@ -117,6 +157,7 @@ class ContentFile:
     collections: tuple[Collection, ...] = ()
     tables: tuple[ContrastTable, ...] = ()
     glossary: tuple[Term, ...] = ()
+    competences: tuple[Competence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +176,15 @@ class Course:
     collections: dict[str, Collection] = field(default_factory=dict)
     tables: dict[str, ContrastTable] = field(default_factory=dict)
     glossary: dict[str, Term] = field(default_factory=dict)
+    competences: dict[str, Competence] = field(default_factory=dict)
+
+    def competence(self, competence_id: str) -> Competence:
+        """A competence by id (``competence.`` may be left off)."""
+        key = competence_id if competence_id.startswith("competence.") else f"competence.{competence_id}"
+        try:
+            return self.competences[key]
+        except KeyError:
+            raise KeyError(f"no competence {key!r}; known: {', '.join(self.competences)}") from None
 
     def collection(self, name: str) -> Collection:
         key = name if name.startswith("collection.") else f"collection.{name}"

@@ -81,12 +81,41 @@ def load_curriculum(folder: Path | None = None) -> Curriculum:
     return cur
 
 
+def _tag_sites(raw_block: Any, where: str) -> list[tuple[Any, str]]:
+    """Every mapping in a block that may carry ``competences``, with its field path."""
+    sites: list[tuple[Any, str]] = []
+    for kind, parts in (("exercise", ("items", "situations")), ("reflection", ("criteria",)),
+                        ("simulation", ("criteria",))):
+        node = raw_block.get(kind) if isinstance(raw_block, dict) else None
+        if not isinstance(node, dict):
+            continue
+        sites.append((node, f"{where}.{kind}"))
+        for part in parts:
+            for i, child in enumerate(node.get(part) or ()):
+                sites.append((child, f"{where}.{kind}.{part}[{i}]"))
+    return sites
+
+
+def _check_competences(raw_block: Any, where: str, path: Path, course: Course) -> None:
+    """Unknown competence ids fail at the line that names them."""
+    for node, field_path in _tag_sites(raw_block, where):
+        if not isinstance(node, dict) or "competences" not in node:
+            continue
+        for tag in node["competences"] or ():
+            if tag not in course.competences:
+                raise ContentError(
+                    path, node.line_of("competences"), f"{field_path}.competences",
+                    f"names {tag!r}, which is not a competence; use one of "
+                    f"{', '.join(course.competences)} (see competences.yaml)")
+
+
 def _check_module(module: Module, path: Path, raw: dict, cur: Curriculum, known: set[str]) -> None:
     blocks = raw["blocks"]
     module_exercises: set[str] = set()
     for index, block in enumerate(module.blocks):
         line = blocks.line_of(index)
         where = f"{module.id}.blocks[{index}]"
+        _check_competences(blocks[index], where, path, cur.course)
         if block.show and block.show not in known:
             raise ContentError(path, line, f"{where}.show",
                                f"names {block.show!r}, which is not a collection, table or item")

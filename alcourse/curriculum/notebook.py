@@ -13,20 +13,21 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Module, Reflection, SimulationSpec
 from alcourse.curriculum.render import render_show
-from alcourse.session import check_grade_id, reflection_grade_id, simulation_grade_id
+from alcourse.session import check_grade_id, reflection_grade_id, simulation_grade_id, written_grade_id
 
 HOW_TO = """\
 **How to use this notebook.** You do not need to write any code.
 
-1. Start at the top. Click in a grey cell and press **Shift + Enter** to run it
-   (or choose *Run → Run All Cells* once).
+1. Choose *Run → Run All Cells* once. The exercises appear below (do this again
+   whenever they are missing, for example after a restart).
 2. Answer the exercises by choosing options. Feedback appears straight away.
    Your answers are saved automatically in the file `{answers}` beside this
-   notebook. Keep that file there: it is what your trainer grades.
-3. For written answers, double-click the box that says *YOUR ANSWER HERE*,
-   type your answer, then press **Shift + Enter**.
-4. Save with **Ctrl + S** (Cmd + S on a Mac) and run the self-check at the end
-   before you submit."""
+   notebook. In JupyterLab or on your JupyterHub, keep that file there: it is
+   what your trainer grades. (In the browser-only version, answers stay in
+   that browser and are never graded.)
+3. For written answers, click in the box under the question and type. Your
+   answer is saved as you type.
+4. Run the self-check at the end before you hand in."""
 
 
 def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: bool = False,
@@ -47,16 +48,34 @@ def _md(source: str, metadata: dict | None = None) -> nbformat.NotebookNode:
 
 
 def reflection_source(reflection: Reflection) -> str:
-    """The answer cell: nbgrader replaces the whole solution region with YOUR ANSWER HERE.
+    """The cell the trainer marks (an nbgrader task): its mark scheme never reaches trainees.
 
-    The mark scheme sits inside the solution region because nbgrader only allows
-    mark-scheme regions in task cells; either way trainees never see it.
+    The answer itself is typed in a text box and saved in the answers file; when nbgrader
+    grades the notebook the box's cell prints it, just above this cell.
     """
     scheme = "\n".join(f"- {line}" for line in reflection.mark_scheme)
-    return ("### BEGIN SOLUTION\n"
+    return (f"**Your trainer marks the written answer above ({reflection.points} marks).**\n\n"
+            "=== BEGIN MARK SCHEME ===\n\n"
             f"**Mark scheme (out of {reflection.points}):**\n\n{scheme}\n\n"
-            f"**Model answer:** {reflection.model_answer}\n"
-            "### END SOLUTION")
+            f"**Model answer:** {reflection.model_answer}\n\n"
+            "=== END MARK SCHEME ===")
+
+
+def reflection_cells(ref: Reflection) -> list[nbformat.NotebookNode]:
+    """The question, the text box the answer is typed in, and the cell the trainer marks.
+
+    The box's cell is a check worth no points: nbgrader's *validate* then fails while the
+    answer is missing or not the asked length, instead of reporting success.
+    """
+    low, high = ref.words
+    # an nbgrader "manually graded task", as its Create Assignment tool writes one
+    task_meta = _meta(reflection_grade_id(ref.id), locked=True, points=ref.points)
+    task_meta["nbgrader"]["task"] = True
+    return [_md(f"## {ref.title} ({ref.points} marks)\n\n{ref.prompt}\n\n"
+                f"*Click in the box below and type your answer ({low} to {high} words). "
+                "It is saved as you type.*"),
+            _code(f'course.written("{ref.id}")', written_grade_id(ref.id), grade=True, points=0.0),
+            _md(reflection_source(ref), task_meta)]
 
 
 def simulation_cells(sim: SimulationSpec) -> list[nbformat.NotebookNode]:
@@ -117,13 +136,7 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
         elif block.simulation is not None:
             cells += simulation_cells(block.simulation)
         elif block.reflection is not None:
-            ref = block.reflection
-            cells.append(_md(f"## Written reflection ({ref.points} marks)\n\n{ref.prompt}\n\n"
-                             "*Double-click the box below, replace YOUR ANSWER HERE with your "
-                             "answer, then press Shift + Enter. Your trainer marks it.*"))
-            cells.append(_md(reflection_source(ref),
-                             _meta(reflection_grade_id(ref.id), locked=False, grade=True,
-                                   solution=True, points=ref.points)))
+            cells += reflection_cells(block.reflection)
     cells.append(_md("## Before you submit\n\nRun the cell below. It lists anything you have not "
                      "answered yet. It does not show marks."))
     cells.append(_code("course.self_check()", "self-check"))

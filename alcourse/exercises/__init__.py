@@ -1,7 +1,7 @@
 """Exercises with pure checkers, and the calls graded notebook cells make.
 
 >>> from alcourse.exercises import load_exercise
->>> ex = load_exercise("m03.sort-statements")
+>>> ex = load_exercise("m03.contrasts-in-practice")
 >>> ex.check(ex.model_answers()).points == ex.max_points
 True
 """

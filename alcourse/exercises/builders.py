@@ -6,6 +6,8 @@ contrast or a principle corrects every exercise's feedback too.
 
 from __future__ import annotations
 
+import random
+
 from alcourse.content.model import Course
 from alcourse.curriculum.model import ExerciseSpec
 from alcourse.exercises.model import Exercise, Option, Question
@@ -96,7 +98,8 @@ def _classify(spec: ExerciseSpec, course: Course) -> list[Question]:
             if cat_id == item.answer:
                 feedback = f"Right: {label}. {item.why}"
             else:
-                feedback = f"Not quite: this is not {label}; it is {labels[item.answer]}. {item.why}"
+                feedback = (f"Not quite: the answer is \u201c{labels[item.answer]}\u201d, "
+                            f"not \u201c{label}\u201d. {item.why}")
             options.append(Option(cat_id, label, 1 if cat_id == item.answer else 0, feedback))
         covers = item.covers or ((item.answer,) if "." in item.answer else ())
         questions.append(Question(item.id, item.prompt, tuple(options), covers))
@@ -104,11 +107,26 @@ def _classify(spec: ExerciseSpec, course: Course) -> list[Question]:
 
 
 def _choice(spec: ExerciseSpec, course: Course) -> list[Question]:
+    # Authors tend to write the best response first; shown in that order it can be picked
+    # without reading. Options are shuffled with a seed fixed per exercise (every trainee,
+    # re-run and screenshot sees the same order), and the best option's place is dealt from
+    # a shuffled deck of positions so that it is spread evenly over an exercise's situations.
+    # Answers are saved and graded by option id, never by position.
+    rng = random.Random(f"{spec.id}:{spec.seed}")
+    decks: dict[int, list[int]] = {}
     questions = []
     for situation in spec.situations:
-        options = tuple(
+        options = [
             Option(o.id, o.label, o.points, o.feedback, tags=(f"heron:{o.heron}",) if o.heron else ())
             for o in situation.options
-        )
-        questions.append(Question(situation.id, situation.situation, options, situation.covers))
+        ]
+        best = max(options, key=lambda o: o.points)
+        others = [o for o in options if o is not best]
+        rng.shuffle(others)
+        deck = decks.setdefault(len(options), [])
+        if not deck:
+            deck.extend(range(len(options)))
+            rng.shuffle(deck)
+        others.insert(deck.pop(), best)
+        questions.append(Question(situation.id, situation.situation, tuple(others), situation.covers))
     return questions

@@ -59,22 +59,18 @@ def expected_points(cur: Curriculum, module_id: str,
 def write_submission(release_notebook: Path, target: Path, module_id: str,
                      answers: dict[str, dict[str, str]], written: str | None = None) -> Path:
     """Put a notebook and its answers file into ``target`` as a trainee would submit them."""
-    import nbformat
-
     target.mkdir(parents=True, exist_ok=True)
     notebook = target / release_notebook.name
-    if written is None:
-        shutil.copy(release_notebook, notebook)
-    else:
-        nb = nbformat.read(release_notebook, as_version=4)
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution") and cell.cell_type == "markdown":
-                cell.source = written
-        nbformat.write(nb, notebook)
+    shutil.copy(release_notebook, notebook)
     store = AnswerStore.beside(module_id, target)
     for exercise_id, chosen in answers.items():
         store.write_all(exercise_id, chosen)
+    if written is not None:
+        # typed into the written answer's text box, which saves it in the answers file
+        from alcourse.curriculum import load_curriculum
+
+        for reflection in load_curriculum().module(module_id).reflections():
+            store.write_text(reflection.id, written)
     return notebook
 
 

@@ -4,7 +4,7 @@
 >>> d = Decision(0, 1, 5, "questions", "advice-as-question", "dev", "Dev", "amira", "hierarchical",
 ...              0.1, 0.1, 0.3, 0.4, 10, 0, ("dev", "amira"))
 >>> POLICIES["hands-off"](d).move, POLICIES["directive"](d).move, POLICIES["adaptive"](d).move
-('none', 'prescriptive', 'which-question')
+('none', 'prescriptive', 'confronting')
 """
 
 from __future__ import annotations

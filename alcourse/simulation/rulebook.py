@@ -7,7 +7,7 @@ small function, so the engine runs data without parsing it again. Every mistake 
 :class:`RulebookError` naming the file, line and field.
 
 >>> book = default_rulebook()
->>> book.events["advice-as-question"].at, book.events["advice-as-question"].fit["which-question"]
+>>> book.events["advice-as-question"].at, book.events["advice-as-question"].fit["confronting"]
 ('after-turn', 0.85)
 >>> book.moves["hand-over"].relieves_dependence, "catalytic" in book.heron
 (True, True)

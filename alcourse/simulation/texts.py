@@ -129,8 +129,8 @@ def render(key: str, index: int, lines: dict[str, tuple[str, ...]] | None = None
 
     ``lines`` are a scenario's own wordings, used before the course's.
 
-    >>> render("prescriptive", 0, target="everyone")
-    'Everyone, please put that as an open question.'
+    >>> render("catalytic", 0, target="raj")
+    'Raj, what is it you most want to understand here?'
     """
     options = (lines or {}).get(key) or TEMPLATES[key]
     text = options[index % len(options)].format_map(_Default(values))

@@ -2,9 +2,9 @@
 
 >>> from alcourse.widgets import ExerciseWidget, MemoryStore
 >>> from alcourse.exercises import load_exercise
->>> w = ExerciseWidget(load_exercise("m03.sort-statements"), MemoryStore())
->>> w.choose("location-traditional", "traditional")
->>> "Right" in w.feedback["location-traditional"].value
+>>> w = ExerciseWidget(load_exercise("m03.contrasts-in-practice"), MemoryStore())
+>>> w.choose("speaker-first", "problems-from-day-one")
+>>> "Right" in w.feedback["speaker-first"].value
 True
 """
 

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import ipywidgets as widgets
 import jinja2
 
+from alcourse.answers import StaleAnswersError
 from alcourse.curriculum.model import SimulationSpec
 from alcourse.simulation.engine import ADVISER, DecisionRecord, Intervention
 from alcourse.simulation.play import Playthrough
@@ -341,7 +342,8 @@ class SimulatorWidget(widgets.VBox):
         self.scenario = self.catalogue.scenarios[scenario_id]
         self.names = {m.id: m.name for m in self.scenario.members}
         self.game = Playthrough(self.scenario, self.spec.seed or None)
-        self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path)
+        if not self._save():
+            return
         self.revealed = 0
         self.feedback.value = ""
         self._show_intro()
@@ -367,18 +369,44 @@ class SimulatorWidget(widgets.VBox):
             return
         record = self.game.choose(Intervention(move, target, own=own[:MAX_OWN], wording=wording))
         self.own.value = ""
-        self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path)
+        if not self._save():
+            return
         self.last = record
         self.feedback.value = outcome_html(record, self.names.get(pending.member, ""), self.game.sim.book)
         self.revealed = min(2, len(self._segment()))  # your own move and the first reaction to it
         self._refresh()
+
+    def _save(self, rewound: bool = False) -> bool:
+        """Save the path; if another tab or window saved newer work, show that instead, unchanged."""
+        try:
+            self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path,
+                                   rewound=rewound)
+        except StaleAnswersError:
+            saved = getattr(self.choices, "scenario_of", lambda _: "")(self.spec.id)
+            if self.catalogue is not None and saved in self.catalogue.scenarios:
+                self.scenario = self.catalogue.scenarios[saved]  # the saved game's own set
+                self.names = {m.id: m.name for m in self.scenario.members}
+                self._show_intro()
+                self.pick_scenario.value = saved
+            self.game = Playthrough(self.scenario, self.game.seed, self.choices.path_of(self.spec.id))
+            self.revealed = len(self._segment())
+            self.feedback.value = (
+                f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
+                f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}"><strong>\u21bb Caught up with your saved '
+                f"game.</strong> You had played further in another tab or window ({len(self.game.path)} "
+                "decisions saved). Nothing was overwritten: this is your saved game. Make your move "
+                "again if you still want it.</div>")
+            self._refresh()
+            return False
+        return True
 
     def rewind(self, index: int | None) -> None:
         """Go back to decision ``index`` (0-based) and choose again from there; saved at once."""
         if index is None:
             return
         self.game = self.game.rewind(index)
-        self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path, rewound=True)
+        if not self._save(rewound=True):
+            return
         self.revealed = len(self._segment())
         self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
                                f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'

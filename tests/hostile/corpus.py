@@ -133,12 +133,14 @@ def build_cases() -> list[Case]:
              lambda w: f"{w.notebook_name} is an empty file (0 bytes); ask the trainee to submit it again",
              lambda w, s: _raw(w, s, b"")),
         Case("h-deleted-cell", "deleted grade cell", GRADED, lambda w: "",
-             lambda w, s: w.submit(s, _without(w, "check-m03-pair-contrasts")),
-             lambda w: ["check-m03-pair-contrasts had been deleted; it was put back from the source and run"],
+             lambda w, s: w.submit(s, _without(w, "check-m03-principles-in-tension")),
+             lambda w: ["check-m03-principles-in-tension had been deleted; it was put back from the "
+                        "source and run"],
              lambda w: w.points("model")),
         Case("h-edited-cell", "edited test cell", GRADED, lambda w: "",
-             lambda w, s: w.submit(s, _edited(w, "check-m03-sort-statements", "14.0  # full marks"), "wrong"),
-             lambda w: ["check-m03-sort-statements had been edited; the original was restored and run"],
+             lambda w, s: w.submit(s, _edited(w, "check-m03-contrasts-in-practice", "5.0  # full marks"),
+                                   "wrong"),
+             lambda w: ["check-m03-contrasts-in-practice had been edited; the original was restored and run"],
              lambda w: 0.0),
         Case("h-extra-cells", "extra cells", NEEDS_MANUAL,
              lambda w: _added(w, "x = 1", w.cells + 2),
@@ -203,8 +205,8 @@ def build_cases() -> list[Case]:
              lambda w: f"stopped after {SUBMISSION_SECONDS} s, the time limit for one submission",
              lambda w, s: w.submit(s, _slow(w, cells=6, seconds=2))),
         Case("h-bad-answers", "a damaged answers file", FAILED,
-             lambda w: ("the checks check-m03-sort-statements, check-m03-pair-contrasts, "
-                        "check-m03-spot-principles could not run: AnswersError: "
+             lambda w: ("the checks check-m03-contrasts-in-practice, check-m03-principles-in-tension "
+                        "could not run: AnswersError: "
                         f"{w.module}.answers.json: cannot read saved answers (Expecting property name "
                         "enclosed in double quotes: line 1 column 2 (char 1)). Do not delete it: ask your "
                         "trainer, who can repair it; your notebook is unaffected."),
