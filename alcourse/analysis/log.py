@@ -27,6 +27,11 @@ from typing import Any
 from alcourse.located import LocatedError
 from alcourse.simulation.vocabulary import MOVES, TURN_TYPES
 
+LOG_FORMAT = "alcourse-log/1"
+"""The log format this reader reads. A log may start with a line ``# alcourse-log/1`` (a log
+without one is read as version 1, as logs were before versions); a later version is refused
+with a located error rather than misread. Add columns only as optional ones, and bump the
+version only for a change an older reader would misread."""
 REQUIRED = ("meeting", "speaker", "turn_type", "seconds")
 OPTIONAL = ("move",)
 MAX_SECONDS = 3600.0
@@ -63,25 +68,36 @@ def read_log(path: Path | str, adviser: str = "adviser") -> Any:
     except OSError as exc:
         raise LogError(path, 1, "(file)", f"cannot be read: {exc.strerror}") from None
     lines = text.splitlines()
+    offset = 0
+    if lines and lines[0].startswith("#"):
+        declared = lines[0].lstrip("#").strip()
+        name, _, version = declared.partition("/")
+        if name != LOG_FORMAT.split("/")[0] or not version.isdigit():
+            raise LogError(path, 1, "(format)", f"is {declared!r}; a log's first line may only be "
+                           f"'# {LOG_FORMAT}' (or leave it out)")
+        if int(version) > int(LOG_FORMAT.split("/")[1]):
+            raise LogError(path, 1, "(format)", f"is version {version}; this alcourse reads "
+                           f"{LOG_FORMAT}: update alcourse to read this log")
+        lines, offset = lines[1:], 1
     if not lines or not lines[0].strip():
-        raise LogError(path, 1, "(header)", "is empty; the first line must name the columns "
+        raise LogError(path, 1 + offset, "(header)", "is empty; the first line must name the columns "
                        f"{', '.join(REQUIRED)}")
     reader = csv.reader(lines)
     header = [_column(h) for h in next(reader)]
     for name in REQUIRED:
         if name not in header:
-            raise LogError(path, 1, name, f"column is missing; the first line must name the columns "
+            raise LogError(path, 1 + offset, name, f"column is missing; the first line must name the columns "
                            f"{', '.join(REQUIRED)} (and optionally move); found {', '.join(header)}")
     unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
     if unknown:
-        raise LogError(path, 1, unknown[0],
+        raise LogError(path, 1 + offset, unknown[0],
                        f"is not a known column; allowed: {', '.join(REQUIRED + OPTIONAL)}")
     if len(set(header)) != len(header):
-        raise LogError(path, 1, "(header)", "names a column twice; name each column once")
+        raise LogError(path, 1 + offset, "(header)", "names a column twice; name each column once")
     index = {name: header.index(name) for name in header}
     advisers = ADVISER_NAMES | {adviser.strip().lower()}
     rows = []
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in enumerate(reader, start=2 + offset):
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) != len(header):

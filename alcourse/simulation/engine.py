@@ -393,11 +393,30 @@ class Simulation:
     def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
         outcome = None
+        kind = self.signals.get("kind")
         for event in self.book.hooks[at]:
+            if event.gate_kind and event.gate_kind != kind:
+                continue
+            whose, trait = event.gate_trait
+            if trait:
+                holder = member if whose == "member" else self.presenter
+                if holder is None or trait not in holder.traits:
+                    continue
+            happens = True
+            for check in event.pre:
+                if not check(self, member):
+                    happens = False
+                    break
+            if not happens:
+                continue
             who = event.select(self, member)
             if who is NOBODY:
                 continue
-            if not all(check(self, who) for check in event.when):
+            for check in event.when:
+                if not check(self, who):
+                    happens = False
+                    break
+            if not happens:
                 continue
             turn = event.turn
             if turn is not None:

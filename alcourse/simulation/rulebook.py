@@ -142,8 +142,14 @@ class Event:
     rule: bool
     at: str
     select: Callable[[Ctx, Any], Any]
+    pre: tuple[Check, ...]
+    """Conditions that do not depend on who (checked before choosing who, for speed)."""
     when: tuple[Check, ...]
     repeat: str
+    gate_kind: str
+    """A turn kind the event needs (checked before anything else, for speed), or ''."""
+    gate_trait: tuple[str, str]
+    """(``member`` or ``presenter``, trait) the event needs, or ('', '')."""
     turn: TurnSpec | None
     tag: bool
     resets: str
@@ -495,8 +501,14 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
     if spec.turn is not None:
         _term(str(spec.turn.seconds), at("turn"))
     when = node.get("when", []) if isinstance(node, dict) else []
-    checks = tuple(_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
-                   for i, c in enumerate(spec.when))
+    compiled = [_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
+                for i, c in enumerate(spec.when)]
+    # Leading conditions about the meeting, not the member, run before choosing the member; a
+    # chance ends the lead, so random draws keep their order.
+    lead = 0
+    while lead < len(spec.when) and _about_meeting(spec.when[lead]):
+        lead += 1
+    pre, checks = tuple(compiled[:lead]), tuple(compiled[lead:])
     for label in ("cue", "persists"):
         try:
             getattr(spec, label).format(name="x")
@@ -504,13 +516,44 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
             raise at(label).fail("use {name} for the member concerned, and no other braces") from None
     return Event(
         id=event_id, label=spec.label, cue=spec.cue, persists=spec.persists, rule=spec.rule, at=spec.at,
-        select=_select(spec.who, at("who")), when=checks, repeat=spec.repeat, turn=spec.turn, tag=spec.tag,
+        select=_select(spec.who, at("who")), pre=pre, when=checks, repeat=spec.repeat, **_gates(spec),
+        turn=spec.turn, tag=spec.tag,
         resets=spec.resets, scripted_turn=spec.scripted_turn,
         on_scripted=_ops(node.get("on_scripted", []), at("on_scripted"), names),
         self_correct=spec.self_correct, fit=dict(spec.fit),
         resolved=_ops(node.get("resolved", []), at("resolved"), names),
         unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
     )
+
+
+def _about_meeting(condition: Any) -> bool:
+    """True for a condition that reads no member and draws no chance."""
+    if not isinstance(condition, str):
+        return False
+    words = condition.split()
+    return (bool(words) and words[0] != "chance" and "has" not in words and "member" not in condition
+            and "speaker" not in condition and "trait:" not in condition)
+
+
+def _gates(spec: EventSpec) -> dict[str, Any]:
+    """Cheap tests that rule an event out before its conditions run (the engine checks events
+    at every turn). Only conditions before the first ``chance`` count, so skipping an event
+    never skips a random draw its conditions would have made."""
+    kind, trait = "", ("", "")
+    for condition in spec.when:
+        if not isinstance(condition, str):
+            break
+        words = condition.split()
+        if words[:1] == ["chance"]:
+            break
+        if len(words) == 3 and words[0] == "kind" and words[1] == "==" and not kind:
+            kind = words[2]
+        if len(words) == 3 and words[1] == "has" and trait == ("", ""):
+            if words[0] == "presenter":
+                trait = ("presenter", words[2])
+            elif words[0] in ("member", "speaker") and spec.who in ("member", "speaker"):
+                trait = ("member", words[2])
+    return {"gate_kind": kind, "gate_trait": trait}
 
 
 def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -> Move:
