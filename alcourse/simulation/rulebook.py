@@ -39,6 +39,8 @@ HOOKS: tuple[str, ...] = Hook.__args__  # type: ignore[attr-defined]
 SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "airtime_total",
                      "mean_dependence"})
 """What the meeting knows at a hook, besides members, the set and the parameters."""
+STORED_SIGNALS = frozenset({"turn", "turns_left", "run", "kind"})
+"""Signals the engine keeps in ``Simulation.signals`` (the others are computed when asked)."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
                   "autonomy", "awareness"})
@@ -273,6 +275,8 @@ def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
                          f"member.X or presenter.X with X one of {', '.join(sorted(MEMBER_READ))}")
     if text in PARAMETER_NAMES:
         return lambda ctx, m: getattr(ctx.p, text)
+    if text in STORED_SIGNALS:  # read directly: these are checked at every turn
+        return lambda ctx, m: ctx.signals.get(text)
     if text in SIGNALS:
         return lambda ctx, m: ctx.signal(text)
     if literal_ok:
@@ -328,6 +332,9 @@ def _check(node: Any, where: _Where) -> Check:
     if len(words) == 3 and words[1] in _COMPARE:
         left, right = _term(words[0], where), _term(words[2], where, literal_ok=True)
         compare = _COMPARE[words[1]]
+        fast = _fast_compare(words[0], words[1], words[2])
+        if fast is not None:
+            return fast
 
         def check(ctx: Ctx, m: Any) -> bool:
             a, b = left(ctx, m), right(ctx, m)
@@ -336,6 +343,19 @@ def _check(node: Any, where: _Where) -> Check:
         return check
     raise where.fail(f"{node!r} is not a condition; write \"A < B\" (or <=, >, >=, ==, !=), "
                      "\"WHO has TRAIT\" or \"chance A\"")
+
+
+def _fast_compare(left: str, op: str, right: str) -> Check | None:
+    """A one-call check for the commonest shape, ``SIGNAL op NUMBER-or-PARAMETER``."""
+    if left not in STORED_SIGNALS:
+        return None
+    compare = _COMPARE[op]
+    if _NUMBER.match(right):
+        number = float(right)
+        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, number)
+    if right in PARAMETER_NAMES:
+        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, getattr(ctx.p, right))
+    return None
 
 
 def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
