@@ -184,6 +184,7 @@ class Session:
             got = score_criterion(criterion.kind, criterion.points, criterion.bound, game.result())
             lines.append(f"On the path you have played so far: {got.explanation}.")
         if criterion is None or criterion.id == spec.criteria[0].id:
+            lines.extend(_own_words(game))
             played = len(game.result().meetings)
             total = game.scenario.meetings
             if game.finished:
@@ -274,3 +275,18 @@ def _length_problem(reflection: Reflection, text: str) -> str:
     if not low <= count <= high:
         return length_note(text, reflection.words)
     return ""
+
+
+def _own_words(game: Any) -> list[str]:
+    """The trainee's own words, each with the move they named it as: shown in the first progress
+    cell, so they reach the trainer in formgrader for comment."""
+    from alcourse.simulation.vocabulary import MOVE_LABELS
+
+    said = [d for d in game.sim.decisions if d.intervention.own]
+    if not said:
+        return []
+    return ["Your own words, for your trainer to comment on:"] + [
+        f"Meeting {d.decision.meeting}, {d.decision.label.lower()}: \u201c{d.intervention.own}\u201d "
+        f"(you named it: {MOVE_LABELS.get(d.intervention.move, d.intervention.move).split(':')[0]})"
+        for d in said]
+

@@ -152,3 +152,18 @@ def test_scoring_prefers_the_lightest_touch_and_penalises_over_intervening():
     assert score_criterion("lightest-touch", 2, 0.75, whole).points == 2
     partial = Playthrough(scenario, 3, [d.intervention for d in whole.decisions][:15]).result()
     assert 0 < score_criterion("lightest-touch", 2, 0.75, partial).points < 2, "scaled by meetings played"
+
+
+def test_own_words_reach_the_trainer_in_the_first_progress_cell(tmp_path, curriculum, monkeypatch):
+    spec = curriculum.module(MODULE).simulations()[0]
+    w = _widget(tmp_path)
+    w.skip()
+    w.choose("supportive", w.game.pending.member, own="That took courage to say.")
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs: shown.extend(objs))
+    session = Session(MODULE, folder=tmp_path)
+    for c in spec.criteria:
+        session.simulation_progress(SIM, c.id)
+    texts = [str(note) for note in shown]
+    assert "That took courage to say." in texts[0] and "you named it: Supportive" in texts[0]
+    assert not any("That took courage" in t for t in texts[1:])
