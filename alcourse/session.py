@@ -236,6 +236,13 @@ class Session:
                 todo.append(f"'{reflection.title}': {problem}")
         return todo
 
+    def hand_in(self) -> Any:
+        """The Hand in step: one file with this notebook and its answers, for the trainer."""
+        from alcourse.widgets.handin import HandInWidget
+
+        return HandInWidget(self.module.id, self.folder, self.module.notebook, self.module.answers_file,
+                            todo=self.unanswered)
+
     def self_check(self) -> None:
         """Print what is still unanswered before you submit."""
         todo = self.unanswered()

@@ -92,3 +92,31 @@ def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@contextlib.contextmanager
+def voila(root: Path, log: Path) -> Iterator[str]:
+    """Voila (alcourse's template, as ``alcourse observe app`` runs it) over ``root``; yield its URL."""
+    from alcourse.publish.voila import command
+
+    port = free_port()
+    argv, env = command(root, port)
+    with log.open("w") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/tree", timeout=2)
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"Voila did not start:\n{log.read_text()}") from None
+                    time.sleep(0.3)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -158,20 +158,3 @@ def test_simulated_and_real_debriefs_share_their_shape(log_file):
     assert sum(simulated.airtime.values()) == pytest.approx(1.0)
     assert set(simulated.airtime) == {m.id for m in result.scenario.members}
 
-
-def test_the_log_format_is_versioned_and_old_logs_still_read(tmp_path):
-    from alcourse.analysis.log import LOG_FORMAT
-
-    rows = "meeting,speaker,turn_type,seconds\n1,Ann,open-question,20\n1,adviser,adviser,10\n"
-    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
-    old.write_text(rows)
-    new.write_text(f"# {LOG_FORMAT}\n" + rows)
-    assert read_log(old).equals(read_log(new))
-    later = tmp_path / "later.csv"
-    later.write_text("# alcourse-log/9\n" + rows)
-    with pytest.raises(LogError, match=r"later\.csv:1: \(format\): is version 9"):
-        read_log(later)
-    bad_row = tmp_path / "bad.csv"
-    bad_row.write_text(f"# {LOG_FORMAT}\n" + rows + "1,Bo,lecture,5\n")
-    with pytest.raises(LogError, match=r"bad\.csv:5: turn_type"):
-        read_log(bad_row)

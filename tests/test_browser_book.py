@@ -92,7 +92,7 @@ def test_module_pages_link_to_jupyterlite_and_the_configured_hub(site, curriculu
         notebook = parse_qs(target.query)["path"][0]
         assert (lite_files / notebook).exists(), f"{module.id}: {notebook} is not in the lite site"
         assert f'href="{TEST_HUB}/hub/user-redirect/lab/tree/{module.id}/{module.id}.ipynb"' in page
-        assert "Graded work needs JupyterLab or JupyterHub" in page
+        assert "a **Hand in** step" not in page and "<strong>Hand in</strong> step" in page
         # no launch link made up by the theme (it points at Jupyter Book's own repository)
         assert "git-pull" not in page and "executablebooks" not in page
 

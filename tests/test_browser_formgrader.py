@@ -86,6 +86,8 @@ def test_trainer_marks_a_reflection_in_formgrader(graded_course, tmp_path):
         assert f"{base}/formgrader?token={token}" in printed
         guide = folder.root / "marking-guide.html"
         assert f"Mark schemes and model answers: {guide}" in printed and "Mark scheme" in guide.read_text()
+        module_guide = folder.root / "marking-guide" / f"{MODULE}.html"
+        assert f"  {MODULE}: {module_guide}" in printed and "Contents" in module_guide.read_text()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})

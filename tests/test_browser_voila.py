@@ -21,7 +21,8 @@ from tests.site import Watch, axe, describe, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MODULE = "m03-traditional-vs-action-learning"
-CODE_MARKERS = ("from alcourse", "Session(", "course.exercise(", "course.simulation(", "course.self_check(")
+CODE_MARKERS = ("from alcourse", "Session(", "course.exercise(", "course.simulation(", "course.self_check(",
+                "course.hand_in(")
 
 
 @pytest.fixture(scope="module")
@@ -119,4 +120,32 @@ def test_the_simulator_plays_as_an_app(voila, browser, curriculum, tmp_path):
             time.sleep(0.2)
         context.close()
         assert watch.problems() == [], module.id
+    assert lines == [], "\n".join(lines)
+
+
+def test_hand_in_as_an_app_saves_the_file_beside_the_notebook_and_downloads_it(voila, browser, tmp_path):
+    from alcourse.handin.archive import read_archive
+
+    base, workspace = voila
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    watch = Watch(base).attach(context)
+    page = _open_app(context, base, MODULE)
+    step = page.locator(".alcourse-handin").first
+    step.scroll_into_view_if_needed()
+    step.locator("input[type=text]").nth(0).fill("voila.trainee")
+    step.locator("input[type=text]").nth(1).fill("Vi Ola")
+    step.locator("button.alcourse-handin-make").click()
+    link = step.locator("a.alcourse-download")
+    link.wait_for(timeout=30_000)
+    expect(step).to_contain_text("saved beside this notebook")
+    lines = describe("Voila hand-in step", axe(page, ".alcourse-handin"))
+    with page.expect_download(timeout=30_000) as download:
+        link.click()
+    got = tmp_path / "download.zip"
+    download.value.save_as(got)
+    context.close()
+    beside = workspace / MODULE / f"{MODULE}--voila.trainee.alcourse.zip"
+    assert got.read_bytes() == beside.read_bytes()
+    assert read_archive(got.read_bytes()).manifest.name == "Vi Ola"
+    assert watch.problems() == []
     assert lines == [], "\n".join(lines)

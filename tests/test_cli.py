@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from html import unescape
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -67,10 +66,21 @@ def test_marking_guide_lists_every_reflection_with_its_scheme(tmp_path, curricul
     out = tmp_path / "guide.html"
     proc = run("marking-guide", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    html = out.read_text()
-    text = unescape(html)
+    import html as htmllib
+    import re
+
+    text = htmllib.unescape(out.read_text())
     for module in curriculum.modules.values():
+        page = htmllib.unescape((tmp_path / "marking-guide" / f"{module.id}.html").read_text())
+        # one page per module: its own reflections, a contents list whose links all land
+        anchors = set(re.findall(r'id="([^"]+)"', page))
+        assert {a[1:] for a in re.findall(r'href="(#[^"]+)"', page)} <= anchors
+        assert f'href="../{out.name}"' in page
         for reflection in module.reflections():
-            assert reflection.id in html
-            assert reflection.mark_scheme[0][:40] in text
-    assert "<script" not in html and "http" not in html
+            assert reflection.id in text and reflection.id in page
+            assert reflection.mark_scheme[0][:40] in text and reflection.mark_scheme[0][:40] in page
+        for other in curriculum.modules.values():
+            if other.id != module.id:
+                assert all(r.id not in page for r in other.reflections())
+    assert {a[1:] for a in re.findall(r'href="(#[^"]+)"', text)} <= set(re.findall(r'id="([^"]+)"', text))
+    assert "<script" not in text and "http" not in text

@@ -95,6 +95,12 @@ def test_current_state_follows_the_trainers_marking():
     assert (failed.label, failed.score, failed.why) == (FAILED, None, "empty file")
 
 
+def test_a_failed_outcome_never_carries_a_score():
+    # nbgrader records zeros for checks that could not run; they are not the trainee's score
+    failed = Outcome("ann", MODULE, FAILED, ("the checks could not run",), score=0.0, max_score=31.0)
+    assert failed.score is None and failed.max_score == 31.0
+
+
 def test_an_outcome_that_is_not_graded_must_say_why():
     with pytest.raises(ValueError, match="needs a reason"):
         Outcome("ann", MODULE, FAILED)
@@ -246,12 +252,21 @@ def test_export_matches_the_known_grades(cohort, tmp_path):
     assert rows["absent"]["status"] == "not submitted" and rows["absent"]["score"] == ""
     for student, by_exercise in cohort["expected"].items():
         row = rows[student]
-        assert float(row["score"]) == pytest.approx(sum(by_exercise.values()))
-        assert row["max_score"] == "32"
-        assert row["status"] in (GRADED, NEEDS_MANUAL)
-        written = (cohort["folder"].root / "autograded" / student / MODULE / f"{MODULE}.ipynb").read_text()
-        has_answer = "discharge delays" in written
+        points = sum(by_exercise.values())
+        assert float(row["autograded_score"]) == pytest.approx(points)
+        assert row["max_score"] == "32" and row["autograded_max"] == "26"
+        has_answer = _has_written(cohort, student)
         assert row["status"] == (NEEDS_MANUAL if has_answer else GRADED), student
+        if has_answer:  # still being marked: no final score or percentage yet
+            assert row["score"] == "" and row["percent"] == "", student
+        else:
+            assert float(row["score"]) == pytest.approx(points)
+            assert float(row["percent"]) == pytest.approx(100 * points / 32, abs=0.05)
+
+
+def _has_written(cohort, student: str) -> bool:
+    written = (cohort["folder"].root / "autograded" / student / MODULE / f"{MODULE}.ipynb").read_text()
+    return "discharge delays" in written
 
 
 class _Page(HTMLParser):
@@ -298,13 +313,17 @@ def test_report_opens_offline_is_accessible_and_matches_the_grades(cohort, tmp_p
     assert all(a.get("scope") in ("col", "row") for t, a in page.tags if t == "th")
     # the counts and the median agree with the known grades
     cur = _cur()
-    percents = sorted(100 * sum(v.values()) / 32 for v in cohort["expected"].values())
-    median = (percents[3] + percents[4]) / 2
+    # only final scores count: a submission with a written answer to mark has none yet
+    final = [100 * sum(v.values()) / 32 for s, v in cohort["expected"].items() if not _has_written(cohort, s)]
+    assert final, "the cohort needs some fully graded submissions"
     title = cur.module(MODULE).title
     row = re.search(rf"<th scope=\"row\">{title}</th>(.*?)</tr>", text).group(1)
     cells = re.findall(r"<td class=\"num\">([^<]*)</td>", row)
-    assert sum(int(c) for c in cells[:2]) == COHORT and cells[4] == "1"  # one "absent" trainee
-    assert cells[5] == f"{median:.0f}%"
+    assert int(cells[0]) == len(final) and int(cells[0]) + int(cells[1]) == COHORT
+    assert cells[5] == "1"  # one "absent" trainee
+    import statistics
+
+    assert cells[6] == f"{statistics.median(final):.0f}%"
     assert "<li>absent</li>" in text
     # "what most trainees miss" lists exactly the questions that half or more got wrong
     answers = {s: json.loads((cohort["folder"].root / "submitted" / s / MODULE /
@@ -353,3 +372,156 @@ def test_report_and_feedback_summary_have_no_wcag_violations(cohort, tmp_path):
         lines += describe("feedback summary", axe(page, ".alcourse-summary"))
         browser.close()
     assert lines == [], "\n".join(lines)
+
+
+# -- grading again ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory):
+    """One trainee graded, their written answer marked by a trainer (as formgrader does), and one absent."""
+    folder = CourseFolder.init(tmp_path_factory.mktemp("regrade") / "course")
+    folder.generate([MODULE])
+    from alcourse.grading.synthetic import WRITTEN, write_submission
+
+    release = folder.root / "release" / MODULE / f"{MODULE}.ipynb"
+    answers = {ex.id: ex.model_answers() for ex in _cur().module_exercises(MODULE)}
+    write_submission(release, folder.root / "submitted" / "ann" / MODULE, MODULE, answers, WRITTEN)
+    write_submission(release, folder.root / "submitted" / "bob" / MODULE, MODULE, answers, WRITTEN)
+    first = run("grade", str(folder.root), MODULE, "--jobs", "1", "--no-isolation")
+    assert first.returncode == 0, first.stderr
+    from nbgrader.api import Gradebook
+
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        gb.update_or_create_student("ann", first_name="Ann", last_name="Evans")
+        gb.update_or_create_student("cai", first_name="Cai", last_name="Jones")  # never submits
+        for student in ("ann", "bob"):
+            nb = gb.find_submission_notebook(MODULE, MODULE, student)
+            for grade in nb.grades:
+                if grade.cell_type == "markdown":
+                    # what formgrader's grade handler does when a trainer types a score
+                    grade.manual_score = 5.0
+                    grade.needs_manual_grade = False
+        gb.db.commit()
+    return folder
+
+
+def _states(folder: CourseFolder) -> dict[str, str]:
+    from alcourse.grading.cohort import collect
+
+    return {r.student: r.state.label for r in collect(folder, [MODULE])}
+
+
+def test_grading_again_skips_unchanged_work_and_keeps_finished_marks(marked):
+    assert _states(marked)["ann"] == GRADED
+    again = run("grade", str(marked.root), MODULE, "--jobs", "1", "--no-isolation")
+    assert again.returncode == 0, again.stderr
+    assert "skipped 2 submission(s) unchanged since they were last graded" in again.stderr
+    assert "nothing to grade" in again.stdout
+    # a trainee sends a changed answers file: only they are graded, and their marked written
+    # answer (unchanged) stays marked
+    from alcourse.answers import AnswerStore
+
+    store = AnswerStore.beside(MODULE, marked.root / "submitted" / "bob" / MODULE)
+    ex = _cur().module_exercises(MODULE)[0]
+    store.write_all(ex.id, {})
+    changed = run("grade", str(marked.root), MODULE, "--jobs", "1", "--no-isolation")
+    assert changed.returncode == 0, changed.stderr
+    assert "skipped 1 submission(s)" in changed.stderr and "ann" in changed.stderr
+    assert re.search(r"^bob\s", changed.stdout, re.M) and not re.search(r"^ann\s", changed.stdout, re.M)
+    forced = run("grade", str(marked.root), MODULE, "--jobs", "1", "--no-isolation", "--all")
+    assert forced.returncode == 0, forced.stderr
+    assert "skipped" not in forced.stderr
+    assert _states(marked) == {"ann": GRADED, "bob": GRADED, "cai": "not submitted"}
+
+
+def test_feedback_names_people_and_does_not_tell_the_absent_to_grade(marked):
+    proc = run("feedback", str(marked.root), MODULE)
+    assert proc.returncode == 0, proc.stderr
+    assert "run alcourse grade" not in proc.stdout
+    assert "who have not submitted" in proc.stdout and "Cai Jones" in proc.stdout
+    page = (marked.root / "feedback" / "ann" / MODULE / f"{MODULE}.html").read_text()
+    assert "Trainee: Ann Evans." in page
+    # readable answers, not widget reprs or hidden tests
+    assert "ExerciseWidget(" not in page and "BEGIN HIDDEN TESTS" not in page
+    assert "course.score(" not in page
+    first = _cur().module_exercises(MODULE)[0]
+    question = first.ordered()[0]
+    assert html.escape(question.prompt) in page or question.prompt in page
+    assert "First choice for each question" in page
+    # formgrader shows the graded notebook: each exercise cell reads as the choices, not a widget repr
+    graded = json.loads((marked.root / "autograded" / "ann" / MODULE / f"{MODULE}.ipynb").read_text())
+    cell = next(c for c in graded["cells"] if f'course.exercise("{first.id}")' in "".join(c["source"]))
+    text = "".join(cell["outputs"][0]["data"]["text/plain"])
+    assert f"- {question.prompt}" in text
+    assert f"first choice: {question.best().label}. Right." in text
+
+
+def test_trainee_list_loads_names_and_reports_bad_rows_by_line(tmp_path):
+    from alcourse.grading.cohort import collect, export_csv
+    from alcourse.grading.report import build_report
+
+    folder = CourseFolder.init(tmp_path / "course")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,first_name,last_name\nann,Ann,Evans\nbob smith,Bob,Smith\n")
+    proc = run("trainees", str(folder.root), str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:3: id: 'bob smith' is not a usable id" in proc.stderr
+    good = tmp_path / "cohort.csv"
+    good.write_text("id,first_name,last_name,email\nann,Ann,Evans,\ncai,Cai,Jones,cai@example.org\n")
+    proc = run("trainees", str(folder.root), str(good))
+    assert proc.returncode == 0, proc.stderr
+    assert "2 trainee(s)" in proc.stdout and "2 added" in proc.stdout
+    (folder.root / "release" / MODULE).mkdir(parents=True)
+    rows = collect(folder, [MODULE])
+    assert [(r.student, r.person, r.state.label) for r in rows] == [
+        ("ann", "Ann Evans", "not submitted"), ("cai", "Cai Jones", "not submitted")]
+    exported = list(csv.DictReader(io.StringIO(export_csv(rows))))
+    assert [(r["student"], r["name"]) for r in exported] == [("ann", "Ann Evans"), ("cai", "Cai Jones")]
+    assert "<li>Cai Jones</li>" in build_report(folder, _cur())
+
+
+def test_course_init_says_what_next_and_release_shows_each_module_as_it_goes(tmp_path):
+    init = run("course", "init", str(tmp_path / "c"))
+    assert init.returncode == 0, init.stderr
+    root = (tmp_path / "c").resolve()
+    for step in (f"alcourse trainees {root} trainees.csv", f"alcourse release {root}",
+                 f"{root / 'submitted'}/TRAINEE_ID/MODULE/", f"alcourse grade {root} MODULE",
+                 f"alcourse trainer {root}"):
+        assert step in init.stdout, step
+    modules = _modules()[:3]
+    proc = subprocess.Popen([sys.executable, "-m", "alcourse.cli", "release", str(root), *modules],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("releasing 3 module(s)")
+    first = proc.stdout.readline()
+    # the first module is reported while the others are still being released
+    still_running = proc.poll() is None
+    rest, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert first.startswith(f"[1/3] released {root / 'release' / modules[0]}")
+    assert still_running
+    assert f"[3/3] released {root / 'release' / modules[2]}" in rest
+
+
+def test_feedback_pages_speak_to_the_trainee_and_name_them(tmp_path):
+    from alcourse.grading import messages
+    from alcourse.grading.cohort import CohortRow
+    from alcourse.grading.feedback import failure_page, summary_html
+    from alcourse.grading.status import NEEDS_ATTENTION, State
+
+    answers = f"{MODULE}.answers.json"
+    trainer_why = (f"the answers file {answers} is empty (0 bytes): ask the trainee to send it again, "
+                   "then run alcourse grade again")
+    failed = CohortRow("gevans", MODULE, State(FAILED, trainer_why, None, 32.0,
+                                              for_trainee=messages.damaged_answers(answers)),
+                       None, name="Gwen Evans")
+    page = failure_page(failed, _cur())
+    assert "Trainee: Gwen Evans." in page and "gevans" not in page
+    assert html.escape(messages.damaged_answers(answers)) in page
+    assert "alcourse" not in page.replace("alcourse-summary", "") and "grade again" not in page
+    assert "not a score of zero" in page
+    missing = CohortRow("ann", MODULE, State(NEEDS_ATTENTION, "no answers file: …", 0.0, 32.0,
+                                             for_trainee=messages.missing_answers(answers)), None, name="Ann")
+    summary = summary_html(missing, _cur(), tmp_path / answers)
+    assert html.escape(messages.missing_answers(answers)) in summary
+    assert "Score: no score yet." in summary

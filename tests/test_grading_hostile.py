@@ -178,3 +178,34 @@ def test_failures_export_as_failed_without_a_score(hostile):
         if case.state == "failed":
             assert row["score"] == "" and row["percent"] == "", case.student
             assert row["why"] == case.why(hostile["world"])
+
+
+def test_a_failed_submission_has_no_score_in_the_gradebook(hostile):
+    # formgrader lists and averages whatever the gradebook holds: a failure must not be a 0 there
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(hostile["folder"].db_url, hostile["folder"].course_id) as gb:
+        for case in CASES:
+            if case.state == "failed":
+                assert hostile["outcomes"][case.student].score is None, case.student
+                with pytest.raises(MissingEntry):
+                    gb.find_submission(MODULE, case.student)
+
+
+def test_the_trainee_is_told_what_to_send_never_how_to_grade(hostile):
+    for case in CASES:
+        outcome = hostile["outcomes"][case.student]
+        if case.state in ("failed", "needs attention"):
+            words = outcome.for_trainee
+            assert words, case.student
+            for trainer_only in ("Error", "alcourse", "grade again", "ask your trainer", "char ", "/"):
+                assert trainer_only not in words, (case.student, words)
+            assert "ask your trainer" not in outcome.why, (case.student, outcome.why)
+
+
+def test_a_notebook_without_its_answers_file_needs_attention_everywhere(hostile):
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(export_csv(collect(hostile["folder"]))))}
+    row = rows["h-no-answers"]
+    assert row["status"] == "needs attention"
+    assert row["why"].startswith("no answers file: every widget answer is missing")
+    assert row["percent"] == ""

@@ -68,7 +68,7 @@ def test_the_marking_guide_shows_levels_exemplars_and_thresholds(curriculum):
     text = unescape(marking_guide_html(curriculum))
     for module in curriculum.modules.values():
         for ref in module.reflections():
-            block = text.split(f"<h3>{ref.id} ", 1)[1].split("<h3>", 1)[0]
+            block = text.split(f'">{ref.id} (', 1)[1].split("<h3", 1)[0]
             for c in ref.criteria:
                 for level in c.levels.values():
                     assert level.text in block, (ref.id, c.id)

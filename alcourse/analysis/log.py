@@ -4,6 +4,12 @@ Trainers keep such a log while observing their own sets (a tally sheet typed up
 afterwards is enough). Every bad row is reported as a :class:`LogError`,
 ``FILE:LINE: column: what is wrong and what is allowed``.
 
+Version 2 (written by ``alcourse observe``) starts with the line ``# alcourse-log v2``,
+may carry more ``# key: value`` lines, and adds optional columns (see
+:data:`OPTIONAL`); a row with an empty ``turn_type`` and a ``note`` is an observer's note,
+not a turn, and is skipped here (:mod:`alcourse.observe.log` reads the whole record).
+A file without the version line is version 1 and reads as before.
+
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "set.csv"
 >>> _ = path.write_text("meeting,speaker,turn_type,seconds\\n"
@@ -27,13 +33,11 @@ from typing import Any
 from alcourse.located import LocatedError
 from alcourse.simulation.vocabulary import MOVES, TURN_TYPES
 
-LOG_FORMAT = "alcourse-log/1"
-"""The log format this reader reads. A log may start with a line ``# alcourse-log/1`` (a log
-without one is read as version 1, as logs were before versions); a later version is refused
-with a located error rather than misread. Add columns only as optional ones, and bump the
-version only for a change an older reader would misread."""
 REQUIRED = ("meeting", "speaker", "turn_type", "seconds")
-OPTIONAL = ("move",)
+OPTIONAL = ("move", "at", "kind", "target", "note")
+VERSION = 2
+"""The newest log version this reader knows; ``# alcourse-log v2`` names it in the file."""
+VERSION_PREFIX = "# alcourse-log v"
 MAX_SECONDS = 3600.0
 ADVISER_NAMES = frozenset({"adviser", "set adviser", "facilitator"})
 
@@ -68,45 +72,60 @@ def read_log(path: Path | str, adviser: str = "adviser") -> Any:
     except OSError as exc:
         raise LogError(path, 1, "(file)", f"cannot be read: {exc.strerror}") from None
     lines = text.splitlines()
-    offset = 0
-    if lines and lines[0].startswith("#"):
-        declared = lines[0].lstrip("#").strip()
-        name, _, version = declared.partition("/")
-        if name != LOG_FORMAT.split("/")[0] or not version.isdigit():
-            raise LogError(path, 1, "(format)", f"is {declared!r}; a log's first line may only be "
-                           f"'# {LOG_FORMAT}' (or leave it out)")
-        if int(version) > int(LOG_FORMAT.split("/")[1]):
-            raise LogError(path, 1, "(format)", f"is version {version}; this alcourse reads "
-                           f"{LOG_FORMAT}: update alcourse to read this log")
-        lines, offset = lines[1:], 1
+    version, skip = log_version(path, lines)
+    lines = lines[skip:]
     if not lines or not lines[0].strip():
-        raise LogError(path, 1 + offset, "(header)", "is empty; the first line must name the columns "
+        raise LogError(path, skip + 1, "(header)", "is empty; the first line must name the columns "
                        f"{', '.join(REQUIRED)}")
     reader = csv.reader(lines)
     header = [_column(h) for h in next(reader)]
     for name in REQUIRED:
         if name not in header:
-            raise LogError(path, 1 + offset, name, f"column is missing; the first line must name the columns "
+            raise LogError(path, skip + 1, name, f"column is missing; the first line must name the columns "
                            f"{', '.join(REQUIRED)} (and optionally move); found {', '.join(header)}")
-    unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
+    allowed = REQUIRED + (OPTIONAL if version >= 2 else OPTIONAL[:1])
+    unknown = [h for h in header if h not in allowed]
     if unknown:
-        raise LogError(path, 1 + offset, unknown[0],
-                       f"is not a known column; allowed: {', '.join(REQUIRED + OPTIONAL)}")
+        raise LogError(path, skip + 1, unknown[0], f"is not a known column; allowed: {', '.join(allowed)}")
     if len(set(header)) != len(header):
-        raise LogError(path, 1 + offset, "(header)", "names a column twice; name each column once")
+        raise LogError(path, skip + 1, "(header)", "names a column twice; name each column once")
     index = {name: header.index(name) for name in header}
     advisers = ADVISER_NAMES | {adviser.strip().lower()}
     rows = []
-    for number, cells in enumerate(reader, start=2 + offset):
+    for number, cells in enumerate(reader, start=skip + 2):
         if not cells or all(not c.strip() for c in cells):
             continue
         if len(cells) != len(header):
             raise LogError(path, number, "(row)", f"has {len(cells)} values; the header has {len(header)} "
                            f"({', '.join(header)}). Check for a stray comma")
+        if "note" in index and not cells[index["turn_type"]].strip() and cells[index["note"]].strip():
+            continue  # an observer's note, not a turn
         rows.append(_row(path, number, cells, index, advisers))
     if not rows:
         raise LogError(path, 1, "(file)", "has a header but no turns; add one row per turn")
     return pd.DataFrame(rows, columns=["meeting", "speaker", "turn_type", "seconds", "move"])
+
+
+def log_version(path: Path, lines: list[str]) -> tuple[int, int]:
+    """The log's version and how many leading ``#`` lines it has (1 and 0 for a plain CSV).
+
+    >>> log_version(Path("x.csv"), ["# alcourse-log v2", "# members: Ann", "meeting,speaker"])
+    (2, 2)
+    """
+    skip = 0
+    while skip < len(lines) and lines[skip].startswith("#"):
+        skip += 1
+    if not skip:
+        return 1, 0
+    first = lines[0].strip()
+    number = first[len(VERSION_PREFIX):] if first.startswith(VERSION_PREFIX) else ""
+    if not number.isdigit():
+        raise LogError(path, 1, "(version)", f"is {first!r}; a log's first comment line must be "
+                       f"'{VERSION_PREFIX}{VERSION}'")
+    if int(number) > VERSION:
+        raise LogError(path, 1, "(version)", f"is version {number}, newer than this alcourse reads "
+                       f"(up to {VERSION}); upgrade alcourse")
+    return int(number), skip
 
 
 def _row(path: Path, number: int, cells: list[str], index: dict[str, int],

@@ -12,4 +12,8 @@ COMMAND_MODULES = [
     "alcourse.commands.grade",
     "alcourse.commands.simulate",
     "alcourse.commands.guide",
+    "alcourse.commands.collect",
+    "alcourse.commands.observe",
+    "alcourse.commands.moderate",
+    "alcourse.commands.portfolio",
 ]

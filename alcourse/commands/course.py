@@ -20,7 +20,19 @@ def _init(args: argparse.Namespace) -> int:
     from alcourse.grading import CourseFolder
 
     folder = CourseFolder.init(Path(args.dir), Path(args.source) if args.source else None)
-    print(f"course folder ready: {folder.root}")
+    root = folder.root
+    print(f"course folder ready: {root}")
+    print(f"""
+What to do next:
+  1. Load the trainee list (CSV with a header row id,first_name,last_name,email):
+       alcourse trainees {root} trainees.csv
+  2. Make the trainee versions of the modules (all, or name some):
+       alcourse release {root}
+  3. Trainees hand in MODULE.ipynb with MODULE.answers.json beside it; each hand-in goes into
+       {root / "submitted"}/TRAINEE_ID/MODULE/
+  4. Grade a module, then mark written answers in formgrader:
+       alcourse grade {root} MODULE
+       alcourse trainer {root}""")
     return 0
 
 
@@ -28,8 +40,16 @@ def _release(args: argparse.Namespace) -> int:
     from alcourse.grading import CourseFolder
 
     folder = CourseFolder.open(Path(args.dir))
-    for path in folder.generate(known_modules(args.modules)):
-        print(f"released {path}")
+    modules = known_modules(args.modules)
+    print(f"releasing {len(modules)} module(s) with nbgrader (a few seconds each)…", flush=True)
+
+    def progress(module_id: str, done: int, total: int) -> None:
+        # flushed at once: a trainer watching 9 modules should see each one arrive
+        print(f"[{done}/{total}] released {folder.root / 'release' / module_id}", flush=True)
+
+    folder.generate(modules, progress)
+    print(f"Next: give trainees the modules in {folder.root / 'release'}; when they hand in, grade with "
+          f"alcourse grade {folder.root} MODULE")
     return 0
 
 

@@ -1,4 +1,8 @@
-"""``alcourse marking-guide``: the trainer's mark schemes as one offline HTML page."""
+"""``alcourse marking-guide``: the trainer's mark schemes as offline HTML pages.
+
+``--out FILE`` writes the all-modules page there and one page per module into
+the folder ``marking-guide/`` beside it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,12 @@ from pathlib import Path
 
 def _guide(args: argparse.Namespace) -> int:
     from alcourse.curriculum import load_curriculum
-    from alcourse.curriculum.guide import marking_guide_html
+    from alcourse.curriculum.guide import PER_MODULE, write_marking_guides
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(marking_guide_html(load_curriculum()), encoding="utf-8")
-    print(f"wrote {out}")
+    pages = write_marking_guides(load_curriculum(), out)
+    print(f"wrote {out} (all modules) and {len(pages) - 1} module pages in {out.parent / PER_MODULE}")
     return 0
 
 

@@ -95,10 +95,10 @@ def launch_box(module: Module) -> list[str]:
             "This page shows the exercises so you can read the whole module, but choosing an "
             "answer here does not check it. To answer them and get feedback straight away:", "",
             f"```{{alcourse-launch}} {module.id}", "```", "",
-            "**Graded work needs JupyterLab or JupyterHub.** Answers given in the browser are "
-            "kept only in that browser on that device and are never graded. For your course, "
-            "open this module's notebook in JupyterLab or on your organisation's JupyterHub, "
-            "where your trainer releases it, and submit it from there.", ":::", ""]
+            "**Handing in.** Answers given in the browser are kept only in that browser on that "
+            "device. The module ends with a **Hand in** step that gives you one file to send to "
+            "your trainer, who grades it. If your organisation runs JupyterHub, your trainer may "
+            "instead release the module there and you submit it from there.", ":::", ""]
 
 
 def intro_page(cur: Curriculum) -> str:
@@ -110,8 +110,8 @@ def intro_page(cur: Curriculum) -> str:
              "You do not need to know any programming. Every exercise is answered by "
              "choosing options or by writing prose.", "",
              "You can try every module in your browser, with nothing to install: follow "
-             "**Run this module in your browser** at the top of a module's page. Work that your "
-             "trainer grades is done in JupyterLab or on your organisation's JupyterHub.", "",
+             "**Run this module in your browser** at the top of a module's page. Each module ends "
+             "with a **Hand in** step: one file you send to your trainer, who grades it.", "",
              render_collection(cur.course.collection("overview"), cur.course), "",
              "## The modules", ""]
     for module in sorted(cur.modules.values(), key=lambda m: m.number):

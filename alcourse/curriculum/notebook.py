@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Module, Reflection, SimulationSpec
 from alcourse.curriculum.render import render_show
+from alcourse.handin.step import handin_cells
 from alcourse.session import check_grade_id, reflection_grade_id, simulation_grade_id, written_grade_id
 
 HOW_TO = """\
@@ -22,12 +23,12 @@ HOW_TO = """\
    whenever they are missing, for example after a restart).
 2. Answer the exercises by choosing options. Feedback appears straight away.
    Your answers are saved automatically in the file `{answers}` beside this
-   notebook. In JupyterLab or on your JupyterHub, keep that file there: it is
-   what your trainer grades. (In the browser-only version, answers stay in
-   that browser and are never graded.)
+   notebook: it is what your trainer grades, so keep it there. (In the
+   browser-only version it is kept in that browser on that device.)
 3. For written answers, click in the box under the question and type. Your
    answer is saved as you type.
-4. Run the self-check at the end before you hand in."""
+4. Run the self-check at the end, then use the **Hand in** step (or, on your
+   JupyterHub, submit the module in the Assignments tab)."""
 
 
 def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: bool = False,
@@ -141,6 +142,7 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
                      "answered yet. It does not show marks."))
     cells.append(_code("course.self_check()", "self-check"))
     cells.append(_md("## Summary\n\n" + "\n".join(f"- {s}" for s in module.summary)))
+    cells += handin_cells(module)  # issue 10: the Hand in step ends every module
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
                        "name": "python3"},

@@ -7,9 +7,13 @@
   :mod:`~alcourse.grading.kernels` — each submission's kernel, forked and sandboxed.
 - :mod:`~alcourse.grading.preprocessors` — the two nbgrader preprocessors alcourse swaps in.
 - :mod:`~alcourse.grading.analysis`, :mod:`~alcourse.grading.status` — the honest state of a
-  submission (graded, needs manual grading, failed) and why.
+  submission (graded, needs manual grading, needs attention, failed) and why, for the trainer;
+  :mod:`~alcourse.grading.messages` — the same in words for the trainee.
+- :mod:`~alcourse.grading.readable` — exercise answers as readable text in graded notebooks.
+- :mod:`~alcourse.grading.trainees` — the trainee list (ids and names) into the gradebook.
 - :mod:`~alcourse.grading.cohort`, :mod:`~alcourse.grading.feedback`,
-  :mod:`~alcourse.grading.report` — export, feedback pages and the cohort report.
+  :mod:`~alcourse.grading.report` — export, feedback pages and the cohort report
+  (:mod:`~alcourse.grading.pages` renders the Jinja2 templates in ``alcourse/templates``).
 """
 
 from alcourse.grading.course import CourseError, CourseFolder, copy_workspace, default_source

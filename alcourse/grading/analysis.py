@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from alcourse.answers import FORMAT
 from alcourse.grading.gradebook import SubmissionGrades
 from alcourse.grading.preprocessors import Incident
 from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL
@@ -74,6 +75,60 @@ def check_notebook_text(notebook_file: str, text: bytes) -> str | None:
     return None
 
 
+def check_answers_text(answers_file: str, module: str, text: bytes) -> str | None:
+    """Why a trainee's answers file cannot be used, for the trainer, or None. Cheap: JSON only.
+
+    >>> print(check_answers_text("m03.answers.json", "m03", b""))
+    the answers file m03.answers.json is empty (0 bytes): ask the trainee to send it again, then run \
+alcourse grade again
+    """
+    again = "ask the trainee to send it again, then run alcourse grade again"
+    if not text.strip():
+        return f"the answers file {answers_file} is empty ({len(text)} bytes): {again}"
+    try:
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        return f"the answers file {answers_file} is not UTF-8 text (damaged in transfer): {again}"
+    except json.JSONDecodeError as exc:
+        cut = exc.pos >= len(text.rstrip()) - 1
+        what = "cut off" if cut else "damaged"
+        return (f"the answers file {answers_file} is {what} (invalid JSON at line {exc.lineno}, column "
+                f"{exc.colno}): {again}")
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return f"{answers_file} is not an alcourse answers file (no format {FORMAT!r}): {again}"
+    if data.get("module") != module:
+        return (f"{answers_file} holds answers for module {data.get('module')!r}, not {module!r}: "
+                f"{again}")
+    if not isinstance(data.get("exercises"), dict):
+        return f"{answers_file}: field 'exercises' is not a mapping: {again}"
+    return None
+
+
+def missing_answers_reason(answers_file: str) -> str:
+    return (f"no answers file: every widget answer is missing; ask the trainee for {answers_file} "
+            "(saved beside the notebook), put it in the submission folder and run alcourse grade again")
+
+
+# what "confirm the check scores" means in formgrader, step by step
+CONFIRM = ("in formgrader open this submission, read the added code, then type into each flagged check's "
+           "score box the score it should get (the same number if the added code changed nothing) and "
+           "press Tab; the flag clears once every flagged check has your score")
+
+
+def cell_label(cell: dict[str, Any], index: int) -> str:
+    """A code cell named as formgrader shows it: ``In [9]`` (its execution count), else its position.
+
+    >>> cell_label({"cell_type": "code", "execution_count": 9}, 20)
+    'In [9]'
+    >>> cell_label({"cell_type": "code", "execution_count": None}, 20)
+    'cell 21'
+    """
+    count = cell.get("execution_count")
+    if cell.get("cell_type") == "code" and isinstance(count, int):
+        return f"In [{count}]"
+    return f"cell {index + 1}"
+
+
 def _snippet(source: str) -> str:
     line = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
     return line if len(line) <= 40 else line[:39] + "…"
@@ -106,7 +161,16 @@ def death_reason(incident: Incident, cpu_seconds: int) -> str:
 
 
 def _error(err: dict[str, Any], scrub: Callable[[str], str], limit: int) -> str:
+    """``Name: message`` of an error a cell raised.
+
+    >>> _error({"ename": "AnswersError", "evalue": "m.json: holds answers for 'x'. Keep each file "
+    ...         "beside its notebook; ask your trainer."}, str, 300)
+    "AnswersError: m.json: holds answers for 'x'"
+    """
     value = scrub(str(err.get("evalue", ""))).strip()
+    if err.get("ename") == "AnswersError":
+        # the rest of its message tells a trainee in the notebook what to do; not for the trainer
+        value = value.split(". ")[0].rstrip(".")
     return f"{err.get('ename')}: {value[:limit]}" if value else str(err.get("ename"))
 
 
@@ -156,7 +220,7 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
         if cell.get("cell_type") != "code":
             continue
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        label = f"cell {index + 1}"
+        label = cell_label(cell, index)
         if gid in check_names:
             if index in timeouts:
                 reasons.append(f"the check {gid} ran longer than {timeouts[index].detail['seconds']} s")
@@ -180,17 +244,19 @@ def assess(submitted: dict[str, Any], autograded: dict[str, Any], source: dict[s
     # an error the checks also raise is reported once, with the checks
     notes += [f"{label} raised {error}" for label, error in cell_errors if error not in check_errors]
     if added_code:
-        listed = [f"{i + 1} `{_snippet(_text(autograded['cells'][i]))}`" for i in added_code]
-        where = ("cell " if len(listed) == 1 else "cells ") + ", ".join(listed)
+        shown = [(cell_label(autograded["cells"][i], i), _snippet(_text(autograded["cells"][i])))
+                 for i in added_code]
+        where = ", ".join(f"{label} `{line}`" for label, line in shown)
         review_reasons.insert(0, f"code added by the trainee ran with the checks ({where}); added code "
-                                 "can change a score, so review it and confirm the check scores in "
-                                 "formgrader")
+                                 f"can change a score: {CONFIRM}")
     if added_markdown:
         notes.append(f"{added_markdown} text cell(s) added or changed by the trainee (not graded)")
+    cells = autograded.get("cells", [])
     for incident in incidents:
         if incident.kind == "truncated" and incident.cell is not None:
-            notes.append(f"cell {incident.cell + 1}: {incident.message.removeprefix('[alcourse: ')}"
-                         .rstrip("]"))
+            where = (cell_label(cells[incident.cell], incident.cell) if incident.cell < len(cells)
+                     else f"cell {incident.cell + 1}")
+            notes.append(f"{where}: {incident.message.removeprefix('[alcourse: ')}".rstrip("]"))
 
     for error, gids in check_errors.items():
         which = f"the check {gids[0]}" if len(gids) == 1 else "the checks " + ", ".join(gids)

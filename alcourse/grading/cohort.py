@@ -15,10 +15,18 @@ from pathlib import Path
 
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.gradebook import CourseLock, SubmissionGrades, read_submission
-from alcourse.grading.status import NOT_SUBMITTED, State, StatusStore, current_state
+from alcourse.grading.status import (
+    GRADED,
+    NEEDS_ATTENTION,
+    NEEDS_MANUAL,
+    NOT_SUBMITTED,
+    State,
+    StatusStore,
+    current_state,
+)
 
-EXPORT_COLUMNS = ("student", "module", "status", "score", "max_score", "percent", "why", "notes",
-                  "graded_at")
+EXPORT_COLUMNS = ("student", "name", "module", "status", "score", "max_score", "percent",
+                  "autograded_score", "autograded_max", "why", "notes", "graded_at")
 
 
 @dataclass(frozen=True)
@@ -28,13 +36,33 @@ class CohortRow:
     state: State
     grades: SubmissionGrades | None
     graded_at: str = ""
+    name: str = ""  # from nbgrader's student record; the id when it has no name
+
+    @property
+    def final(self) -> bool:
+        """Whether the score is final: graded, with nothing left to mark or sort out."""
+        return self.state.label == GRADED and self.state.score is not None
 
     @property
     def percent(self) -> float | None:
+        """The final percentage; None while anything is still to be marked or sorted out."""
         s = self.state
-        if s.score is None or not s.max_score:
+        if not self.final or not s.max_score:
             return None
-        return 100.0 * s.score / s.max_score
+        return 100.0 * s.score / s.max_score  # type: ignore[operator]
+
+    @property
+    def autograded(self) -> tuple[float, float] | None:
+        """(score, max) of the autograded checks alone, when the submission has grades."""
+        if self.grades is None or self.state.label not in (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION):
+            return None
+        checks = [c for c in self.grades.cells if c.cell_type != "markdown"]
+        return sum(c.auto_score or 0.0 for c in checks), sum(c.max_score for c in checks)
+
+    @property
+    def person(self) -> str:
+        """How a person reading a page is named: the trainee's name, else their id."""
+        return self.name or self.student
 
 
 def released_modules(folder: CourseFolder) -> list[str]:
@@ -65,8 +93,10 @@ def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[Coho
     rows: list[CohortRow] = []
     lock = CourseLock(folder.root / ".alcourse" / "gradebook.lock")
     with lock.held(), Gradebook(folder.db_url, folder.course_id) as gb:
-        people = students(folder, modules, [s.id for s in gb.students])
+        names = {s.id: " ".join(p for p in (s.first_name, s.last_name) if p) for s in gb.students}
+        people = students(folder, modules, names)
         for student in people:
+            name = names.get(student, "")
             for module in modules:
                 outcome = outcomes[module].get(student)
                 grades = read_submission(gb, module, module, student)
@@ -74,10 +104,10 @@ def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[Coho
                 if not submitted and outcome is None:
                     state = State(NOT_SUBMITTED, "no submission in submitted/"
                                   f"{student}/{module}/")
-                    rows.append(CohortRow(student, module, state, None))
+                    rows.append(CohortRow(student, module, state, None, name=name))
                     continue
                 rows.append(CohortRow(student, module, current_state(outcome, grades), grades,
-                                      outcome.graded_at if outcome else ""))
+                                      outcome.graded_at if outcome else "", name))
     return rows
 
 
@@ -86,16 +116,24 @@ def _number(value: float | None) -> str:
 
 
 def export_csv(rows: list[CohortRow]) -> str:
-    """CSV text with a status column; a failed submission has no score, never 0."""
+    """CSV text with a status column.
+
+    ``score`` and ``percent`` are final scores only: empty for a failed submission (never 0)
+    and for one still being marked or needing attention, whose autograded part is in
+    ``autograded_score`` / ``autograded_max``.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         s = row.state
         percent = row.percent
-        writer.writerow([row.student, row.module, s.label, _number(s.score), _number(s.max_score),
-                         "" if percent is None else f"{percent:.1f}", s.why, " | ".join(s.notes),
-                         row.graded_at])
+        auto = row.autograded
+        writer.writerow([row.student, row.name, row.module, s.label,
+                         _number(s.score) if row.final else "", _number(s.max_score),
+                         "" if percent is None else f"{percent:.1f}",
+                         _number(auto[0]) if auto else "", _number(auto[1]) if auto else "",
+                         s.why, " | ".join(s.notes), row.graded_at])
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,8 +126,12 @@ class CourseFolder:
             raise CourseError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
         return proc
 
-    def generate(self, module_ids: list[str]) -> list[Path]:
-        """Make the trainee versions (nbgrader generate_assignment) into ``release/``."""
+    def generate(self, module_ids: list[str],
+                 progress: Callable[[str, int, int], None] | None = None) -> list[Path]:
+        """Make the trainee versions (nbgrader generate_assignment) into ``release/``.
+
+        ``progress(module_id, done, total)`` is called as each module is released.
+        """
         made = []
         for module_id in module_ids:
             self.nbgrader("generate_assignment", module_id, "--force")
@@ -135,6 +140,8 @@ class CourseFolder:
             for stray in release.glob("*.answers.json"):
                 stray.unlink()
             made.append(release)
+            if progress is not None:
+                progress(module_id, len(made), len(module_ids))
         return made
 
 

@@ -12,9 +12,11 @@ file, and the workers take turns with the gradebook.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import time
@@ -27,9 +29,16 @@ from typing import IO
 from alcourse.grading.course import CourseError, CourseFolder
 from alcourse.grading.sandbox import Limits, check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
-from alcourse.grading.worker import WorkerConfig
+from alcourse.grading.worker import WorkerConfig, submission_fingerprint
 
 PIPELINE = 2
+WORKER_MODULE = "alcourse.grading.worker"
+# how long a worker may take to import nbgrader and start its kernel fork-server
+STARTUP_SECONDS = 180.0
+# beyond its own time limit, how long a submission may hold a worker before it is stopped
+STUCK_MARGIN = 60.0
+# how long a finished worker may take to clean up before it is killed
+REAP_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class GradeOptions:
     submission_seconds: float = 300.0
     max_output_bytes: int = 100_000
     limits: Limits = field(default_factory=Limits)
+    stuck_margin: float = STUCK_MARGIN  # beyond submission_seconds, before a worker is stopped
 
 
 def plan_workers(jobs: int, submissions: int) -> int:
@@ -78,40 +88,96 @@ def choose_students(folder: CourseFolder, module_id: str, requested: list[str] |
     return list(dict.fromkeys(requested))
 
 
+def plan_regrade(folder: CourseFolder, module_id: str, students: list[str]) -> tuple[list[str], list[str]]:
+    """(to grade, to skip): a submission is skipped when its files are exactly those graded last time.
+
+    A trainer's finished marks then stay as they are, and grading a cohort again
+    after fixing one submission takes seconds. Failures of the grading machinery
+    record no fingerprint, so they are always tried again.
+    """
+    previous = StatusStore(folder.root).load(module_id)
+    to_grade, skipped = [], []
+    for student in students:
+        before = previous.get(student)
+        graded = folder.root / "autograded" / student / module_id
+        unchanged = (before is not None and before.fingerprint != ""
+                     and before.fingerprint == submission_fingerprint(folder.root / "submitted" / student /
+                                                                      module_id)
+                     and (before.state == FAILED or graded.is_dir()))
+        (skipped if unchanged else to_grade).append(student)
+    return to_grade, skipped
+
+
 class _Worker:
-    def __init__(self, config: WorkerConfig, log: IO[str]) -> None:
+    """One worker process, read without buffering.
+
+    The coordinator waits for many workers with ``select``; a buffered reader
+    could take two lines from the pipe, hand back one and keep the other where
+    ``select`` never sees it (the coordinator then waits for an answer it
+    already has). So bytes are read as they come and split into lines here.
+    """
+
+    def __init__(self, config: WorkerConfig, log: IO[str], program: list[str] | None = None) -> None:
         env = dict(os.environ)
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-        cmd = [sys.executable, "-P", "-m", "alcourse.grading.worker", config.to_json()]
-        self.proc = subprocess.Popen(cmd,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                                     text=True, bufsize=1, env=env)
+        cmd = [*(program or [sys.executable, "-P", "-m", WORKER_MODULE]), config.to_json()]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                     bufsize=0, env=env)
         self.tasks: list[str] = []  # sent and not yet answered, the first being graded
-        self.since = time.monotonic()  # when the submission in hand was started
+        self.since = time.monotonic()  # when the submission in hand (or the start) began
+        self.ready = False
+        self._pending = b""
+
+    def fileno(self) -> int:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.fileno()
+
+    def read_lines(self) -> list[str] | None:
+        """Every complete line that has arrived; None once the worker has closed its end."""
+        chunk = os.read(self.fileno(), 1 << 16)
+        if not chunk:
+            return None
+        self._pending += chunk
+        *lines, self._pending = self._pending.split(b"\n")
+        return [line.decode("utf-8") for line in lines if line.strip()]
 
     def send(self, student: str) -> None:
         assert self.proc.stdin is not None
         self.tasks.append(student)
-        self.proc.stdin.write(json.dumps({"student": student}) + "\n")
-        self.proc.stdin.flush()
+        self.proc.stdin.write((json.dumps({"student": student}) + "\n").encode("utf-8"))
 
-    def stop(self) -> None:
+    def finish(self) -> None:
+        """Ask the worker to end (it does once its queue is empty); never waits."""
         if self.proc.stdin is not None and not self.proc.stdin.closed:
             try:
                 self.proc.stdin.close()
             except BrokenPipeError:
                 pass
+
+    def reap(self, deadline: float) -> None:
+        """Wait for the worker to end until ``deadline`` (monotonic), then kill it."""
+        self.finish()
         try:
-            self.proc.wait(timeout=30)
+            self.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: list[str],
                  options: GradeOptions,
-                 progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
-    """Autograde ``students``' submissions of a module; record and return their outcomes."""
+                 progress: Callable[[Outcome, int, int], None] | None = None,
+                 worker_program: list[str] | None = None) -> list[Outcome]:
+    """Autograde ``students``' submissions of a module; record and return their outcomes.
+
+    Ends within about ``options.submission_seconds + STUCK_MARGIN`` per submission
+    in a worker's hands: a worker that does not answer in time is stopped and its
+    submission recorded as failed (never a hang, never a zero).
+    ``worker_program`` is the worker's command line before its configuration
+    (default: this Python running :mod:`alcourse.grading.worker`; tests use stand-ins).
+    """
     if options.isolation:
         check_isolation()
     config = WorkerConfig(str(folder.root), module_id, notebook, options.isolation,
@@ -125,70 +191,92 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
     log = open(log_dir / f"grade-{module_id}-{stamp}.log", "w", encoding="utf-8")
     selector = selectors.DefaultSelector()
     workers: list[_Worker] = []
+    leaving: list[_Worker] = []  # asked to end; reaped at the end, so the loop never waits on one
     restarts = 0
+    # the worker's own watchdog stops a kernel at the submission limit; this is the backstop
+    # for a worker that hangs anywhere else
+    stuck_after = options.submission_seconds + options.stuck_margin
 
     def start_worker() -> _Worker:
-        worker = _Worker(config, log)
-        assert worker.proc.stdout is not None
-        selector.register(worker.proc.stdout, selectors.EVENT_READ, worker)
+        worker = _Worker(config, log, worker_program)
+        selector.register(worker, selectors.EVENT_READ, worker)
         workers.append(worker)
         return worker
 
     def record(outcome: Outcome) -> None:
+        if outcome.student in outcomes or outcome.student not in students:
+            return
         outcomes[outcome.student] = outcome
         if progress is not None:
             progress(outcome, len(outcomes), len(students))
 
+    def let_go(worker: _Worker) -> None:
+        selector.unregister(worker)
+        workers.remove(worker)
+        worker.finish()
+        leaving.append(worker)
+
     def retire(worker: _Worker, why: str) -> None:
         nonlocal restarts
-        assert worker.proc.stdout is not None
-        selector.unregister(worker.proc.stdout)
-        workers.remove(worker)
-        worker.stop()
+        let_go(worker)
+        worker.proc.kill()
         if worker.tasks:
             record(Outcome(worker.tasks[0], module_id, FAILED, (why,),
                            graded_at=datetime.now(UTC).isoformat(timespec="seconds")))
-            pending[:0] = worker.tasks[1:]  # queued behind it: give them to another worker
+            pending[:0] = [s for s in worker.tasks[1:] if s not in outcomes]  # give them to another
         if pending and restarts < 3 * options.jobs:
             restarts += 1
             start_worker()
 
+    def dump_stacks(worker: _Worker) -> None:
+        # the worker writes every thread's stack into the log (faulthandler), so a trainer
+        # can send the log with a bug report
+        with contextlib.suppress(OSError):
+            os.kill(worker.proc.pid, signal.SIGUSR1)
+            time.sleep(0.5)
+
     try:
         for _ in range(plan_workers(options.jobs, len(pending))):
             start_worker()
-        # the worker's own watchdog stops a kernel at the submission limit; this is the backstop
-        # for a worker that hangs anywhere else
-        stuck_after = options.submission_seconds + 120
         while len(outcomes) < len(students) and workers:
+            now = time.monotonic()
             for worker in list(workers):
-                if worker.tasks and time.monotonic() - worker.since > stuck_after:
-                    worker.proc.kill()
+                if worker.tasks and now - worker.since > stuck_after:
+                    dump_stacks(worker)
                     retire(worker, f"grading it took more than {stuck_after:.0f} s; its grading worker "
                                    f"was stopped (see {log.name})")
-            for key, _ in selector.select(timeout=5):
+                elif not worker.ready and now - worker.since > STARTUP_SECONDS:
+                    dump_stacks(worker)
+                    retire(worker, f"its grading worker did not start within {STARTUP_SECONDS:.0f} s "
+                                   f"(see {log.name})")
+            for key, _ in selector.select(timeout=1):
                 worker: _Worker = key.data
-                line = key.fileobj.readline()  # type: ignore[union-attr]
-                if not line:
+                lines = worker.read_lines()
+                if lines is None:
                     retire(worker, "the grading worker stopped unexpectedly while grading it "
                                    f"(see {log.name})")
                     continue
-                message = json.loads(line)
-                if message["op"] == "error":
-                    raise CourseError(f"a grading worker could not start: {message['message']} "
-                                      f"(details in {log.name})")
-                if message["op"] == "outcome":
-                    outcome = Outcome.from_json(message["outcome"])
-                    record(outcome)
-                    if outcome.student in worker.tasks:
-                        worker.tasks.remove(outcome.student)
-                    worker.since = time.monotonic()
+                for line in lines:
+                    message = json.loads(line)
+                    if message["op"] == "error":
+                        raise CourseError(f"a grading worker could not start: {message['message']} "
+                                          f"(details in {log.name})")
+                    if message["op"] == "ready":
+                        worker.ready = True
+                        worker.since = time.monotonic()
+                    if message["op"] == "outcome":
+                        outcome = Outcome.from_json(message["outcome"])
+                        record(outcome)
+                        if outcome.student in worker.tasks:
+                            worker.tasks.remove(outcome.student)
+                        worker.since = time.monotonic()
+                if not worker.ready:
+                    continue
                 # one submission in hand and one queued, so the worker can start its kernel early
                 while pending and len(worker.tasks) < PIPELINE:
                     worker.send(pending.pop(0))
                 if not worker.tasks:
-                    selector.unregister(worker.proc.stdout)  # type: ignore[arg-type]
-                    workers.remove(worker)
-                    worker.stop()
+                    let_go(worker)
         if len(outcomes) < len(students):
             for student in students:
                 if student not in outcomes:
@@ -196,9 +284,12 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                                    ("grading could not reach it: every grading worker failed "
                                     f"(see {log.name})",)))
     finally:
+        deadline = time.monotonic() + REAP_SECONDS
         for worker in list(workers):
-            worker.stop()
+            let_go(worker)
+        for worker in leaving:
+            worker.reap(deadline)
+        selector.close()
         log.close()
         StatusStore(folder.root).update(module_id, list(outcomes.values()))
     return [outcomes[s] for s in students]
-

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from alcourse.answers import AnswersError, AnswerStore
@@ -23,7 +23,8 @@ from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.course import CourseError, CourseFolder
 from alcourse.grading.gradebook import CourseLock
-from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL
+from alcourse.grading.messages import NOT_ZERO, could_not_run
+from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL, NOT_SUBMITTED
 
 REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I | re.S)
 MATHJAX_CONFIG = re.compile(r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>",
@@ -45,7 +46,8 @@ STYLE = """<style>
 class FeedbackRun:
     written: list[Path]
     failed_pages: list[Path]
-    skipped: list[str]
+    skipped: list[str]  # submitted, not graded yet
+    not_submitted: list[str] = field(default_factory=list)  # names (ids without one)
 
 
 def make_offline(page: str) -> str:
@@ -61,8 +63,8 @@ def _e(text: object) -> str:
 
 def _score(row: CohortRow) -> str:
     s = row.state
-    if s.score is None:
-        return "no score"
+    if s.score is None or s.label in (FAILED, NEEDS_ATTENTION):
+        return "no score yet"
     return f"{s.score:g} out of {s.max_score:g}"
 
 
@@ -72,8 +74,10 @@ def summary_html(row: CohortRow, cur: Curriculum, answers_file: Path | None) -> 
     s = row.state
     parts = [STYLE, '<section class="alcourse-summary" aria-labelledby="alcourse-summary-title">',
              f'<h1 id="alcourse-summary-title">Feedback: {_e(module.title)}</h1>',
-             f'<p>Trainee: {_e(row.student)}. <span class="status">Status: {_e(s.label)}.</span> '
+             f'<p>Trainee: {_e(row.person)}. <span class="status">Status: {_e(s.label)}.</span> '
              f"Score: {_e(_score(row))}.</p>"]
+    if s.label == NEEDS_ATTENTION:
+        parts.append(f"<p>{_e(s.for_trainee or NOT_ZERO)}</p>")
     if s.label == NEEDS_MANUAL:
         parts.append("<p>Your trainer has not finished marking this module yet; the score may change.</p>")
     if answers_file is not None:
@@ -113,14 +117,16 @@ def summary_html(row: CohortRow, cur: Curriculum, answers_file: Path | None) -> 
 
 
 def failure_page(row: CohortRow, cur: Curriculum) -> str:
+    """The page for a submission that could not be graded: what to send, in the trainee's words."""
     module = cur.module(row.module)
+    # the trainer's reason names files and commands; the trainee gets the words written for them
+    what = row.state.for_trainee or could_not_run()
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Feedback: '
             f"{_e(module.title)}</title>{STYLE}</head><body><main>"
             '<section class="alcourse-summary" aria-labelledby="t">'
             f'<h1 id="t">Feedback: {_e(module.title)}</h1>'
-            f'<p>Trainee: {_e(row.student)}. <span class="status">Status: could not be graded.</span></p>'
-            f"<p>Why: {_e(row.state.why)}.</p><p>This is not a score of zero: your trainer will be in "
-            "touch about submitting again.</p></section></main></body></html>\n")
+            f'<p>Trainee: {_e(row.person)}. <span class="status">Status: could not be graded.</span></p>'
+            f"<p>{_e(what)}</p><p>{_e(NOT_ZERO)}</p></section></main></body></html>\n")
 
 
 def _inject(page: str, summary: str) -> str:
@@ -136,18 +142,23 @@ def _inject(page: str, summary: str) -> str:
 
 def generate(folder: CourseFolder, module_id: str, cur: Curriculum) -> FeedbackRun:
     """nbgrader feedback for every graded submission of a module, made offline and summarised."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.apps import NbGraderAPI
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
     cur.module(module_id)
     rows = [r for r in collect(folder, [module_id]) if r.module == module_id]
     notebook = f"{module_id}.ipynb"
-    gradable = [r for r in rows if r.state.label in (GRADED, NEEDS_MANUAL)
+    gradable = [r for r in rows if r.state.label in (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION)
                 and (folder.root / "autograded" / r.student / module_id / notebook).exists()]
     written: list[Path] = []
     failed_pages: list[Path] = []
     out_dir = folder.root / "feedback"
     if gradable:
-        api = NbGraderAPI(config=folder.config())
+        config = folder.config()
+        # the checks' hidden tests are code a trainee cannot use; nbgrader's own preprocessor drops them
+        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+        api = NbGraderAPI(config=config)
         with CourseLock(folder.root / ".alcourse" / "gradebook.lock").held():
             for row in gradable:
                 result = api.generate_feedback(module_id, row.student, force=True)
@@ -168,5 +179,6 @@ def generate(folder: CourseFolder, module_id: str, cur: Curriculum) -> FeedbackR
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(failure_page(row, cur), encoding="utf-8")
             failed_pages.append(target)
-    skipped = [r.student for r in rows if r.state.label != FAILED and r not in gradable]
-    return FeedbackRun(written, failed_pages, skipped)
+    skipped = [r.student for r in rows if r.state.label not in (FAILED, NOT_SUBMITTED) and r not in gradable]
+    absent = [r.person for r in rows if r.state.label == NOT_SUBMITTED]
+    return FeedbackRun(written, failed_pages, skipped, absent)

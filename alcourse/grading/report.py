@@ -23,8 +23,16 @@ from alcourse.answers import AnswersError, AnswerStore
 from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.course import CourseFolder
-from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL, NOT_GRADED, NOT_SUBMITTED
+from alcourse.grading.status import (
+    FAILED,
+    GRADED,
+    NEEDS_ATTENTION,
+    NEEDS_MANUAL,
+    NOT_GRADED,
+    NOT_SUBMITTED,
+)
 
+COUNTED = (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED, NOT_GRADED, NOT_SUBMITTED)
 BAR = "#1a4f8b"  # 8.6:1 on white
 BINS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 101)]
 STYLE = """
@@ -94,6 +102,7 @@ def analyse_answers(folder: CourseFolder, rows: list[CohortRow], cur: Curriculum
     items: dict[str, ItemStats] = {}
     questions: dict[tuple[str, str], QuestionStats] = {}
     for row in rows:
+        # a submission that needs attention has no answers file: its answers are missing, not wrong
         if row.state.label not in (GRADED, NEEDS_MANUAL) or row.module not in cur.modules:
             continue
         graded = folder.root / "autograded" / row.student / row.module
@@ -175,13 +184,14 @@ def items_png(stats: list[ItemStats]) -> str:
 
 
 def _percent(row: CohortRow) -> float | None:
-    return row.percent if row.state.label in (GRADED, NEEDS_MANUAL) else None
+    """Final percentages only (see CohortRow.percent): never a failure, never work being marked."""
+    return row.percent
 
 
 def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = None) -> str:
     rows = collect(folder)
     modules = sorted({r.module for r in rows})
-    students = sorted({r.student for r in rows})
+    students = sorted({r.student for r in rows})  # ids: two trainees may share a name
     when = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
 
     def title(module_id: str) -> str:
@@ -202,7 +212,7 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
     out.append('<table><caption>How many submissions are in each state, per module</caption><thead><tr>'
                '<th scope="col">Module</th>' + "".join(
                    f'<th scope="col" class="num">{_e(label)}</th>'
-                   for label in (GRADED, NEEDS_MANUAL, FAILED, NOT_GRADED, NOT_SUBMITTED, "median score"))
+                   for label in (*COUNTED, "median final score"))
                + "</tr></thead><tbody>")
     for m in modules:
         mine = [r for r in rows if r.module == m]
@@ -210,12 +220,12 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
         median = f"{statistics.median(percents):.0f}%" if percents else "—"
         out.append(f'<tr><th scope="row">{_e(title(m))}</th>' + "".join(
             f'<td class="num">{sum(r.state.label == label for r in mine)}</td>'
-            for label in (GRADED, NEEDS_MANUAL, FAILED, NOT_GRADED, NOT_SUBMITTED))
+            for label in COUNTED)
             + f'<td class="num">{median}</td></tr>')
     out.append("</tbody></table>")
-    out.append("<p>Scores include written answers only once a trainer has marked them; a submission that "
-               "needs manual grading may still gain marks. Failed submissions have no score (they are "
-               "not zeros).</p>")
+    out.append("<p>Only final scores are counted: a submission still being marked or needing attention "
+               "has no final score until it is marked or sorted out, and a failed submission has no "
+               "score at all (it is not a zero).</p>")
 
     out.append("<h2>Score distribution per module</h2>")
     for m in modules:
@@ -275,7 +285,7 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
     out.append("<h2>Who has not submitted</h2>")
     any_missing = False
     for m in modules:
-        missing = [r.student for r in rows if r.module == m and r.state.label == NOT_SUBMITTED]
+        missing = [r.person for r in rows if r.module == m and r.state.label == NOT_SUBMITTED]
         if missing:
             any_missing = True
             out.append(f"<h3>{_e(title(m))}</h3><ul>" + "".join(f"<li>{_e(s)}</li>" for s in missing)
@@ -284,13 +294,13 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
         out.append("<p>Every trainee has submitted every released module.</p>")
 
     out.append("<h2>Submissions that need you</h2>")
-    attention = [r for r in rows if r.state.label in (FAILED, NEEDS_MANUAL, NOT_GRADED)]
+    attention = [r for r in rows if r.state.label in (FAILED, NEEDS_ATTENTION, NEEDS_MANUAL, NOT_GRADED)]
     if attention:
         out.append("<table><caption>Failed, ungraded and not fully graded submissions</caption><thead><tr>"
                    "<th scope='col'>Trainee</th><th scope='col'>Module</th><th scope='col'>Status</th>"
                    "<th scope='col'>Why</th></tr></thead><tbody>")
         for r in sorted(attention, key=lambda r: (r.state.label, r.module, r.student)):
-            out.append(f"<tr><th scope='row'>{_e(r.student)}</th><td>{_e(title(r.module))}</td>"
+            out.append(f"<tr><th scope='row'>{_e(r.person)}</th><td>{_e(title(r.module))}</td>"
                        f"<td>{_e(r.state.label)}</td><td>{_e(r.state.why)}</td></tr>")
         out.append("</tbody></table>")
     else:

@@ -26,9 +26,11 @@ from alcourse.grading.gradebook import SubmissionGrades
 GRADED = "graded"
 NEEDS_MANUAL = "needs manual grading"
 FAILED = "failed"
+# graded, but almost certainly not what the trainee meant to hand in (no answers file)
+NEEDS_ATTENTION = "needs attention"
 NOT_SUBMITTED = "not submitted"
 NOT_GRADED = "not graded yet"
-STATES = (GRADED, NEEDS_MANUAL, FAILED)
+STATES = (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED)
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,17 @@ class Outcome:
     max_score: float | None = None
     seconds: float = 0.0
     graded_at: str = ""
+    for_trainee: str = ""  # what the trainee's feedback page says when the state is not a score
+    fingerprint: str = ""  # of the submitted files; "" when grading should be tried again
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
             raise ValueError(f"unknown state {self.state!r}; expected one of {STATES}")
         if self.state != GRADED and not self.reasons:
             raise ValueError(f"a submission that is {self.state!r} needs a reason")
+        if self.state == FAILED and self.score is not None:
+            # a failure is never a score: whatever nbgrader recorded, it is not the trainee's
+            object.__setattr__(self, "score", None)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +83,7 @@ class State:
     score: float | None = None
     max_score: float | None = None
     notes: tuple[str, ...] = field(default=())
+    for_trainee: str = ""  # the same state in words for the trainee (feedback pages)
 
 
 def current_state(outcome: Outcome | None, grades: SubmissionGrades | None) -> State:
@@ -84,10 +92,10 @@ def current_state(outcome: Outcome | None, grades: SubmissionGrades | None) -> S
         return State(NOT_GRADED, "submitted but not graded yet: run alcourse grade")
     if outcome.state == FAILED:
         # never a 0.0 that looks like a real zero
-        return State(FAILED, outcome.why, None, outcome.max_score, outcome.notes)
+        return State(FAILED, outcome.why, None, outcome.max_score, outcome.notes, outcome.for_trainee)
     if grades is None:
         return State(NOT_GRADED, "the gradebook has no grades for it: run alcourse grade again")
-    why = []
+    why = list(outcome.reasons) if outcome.state == NEEDS_ATTENTION else []
     pending = grades.pending
     written = [c.name for c in pending if c.cell_type == "markdown"]
     checks = [c.name for c in pending if c.cell_type != "markdown"]
@@ -100,6 +108,9 @@ def current_state(outcome: Outcome | None, grades: SubmissionGrades | None) -> S
     if written:
         noun = "answer" if len(written) == 1 else "answers"
         why.append(f"{len(written)} written {noun} to mark in formgrader: " + ", ".join(written))
+    if outcome.state == NEEDS_ATTENTION:
+        return State(NEEDS_ATTENTION, "; ".join(why), grades.score, grades.max_score, outcome.notes,
+                     outcome.for_trainee)
     if why:
         return State(NEEDS_MANUAL, "; ".join(why), grades.score, grades.max_score, outcome.notes)
     return State(GRADED, "", grades.score, grades.max_score, outcome.notes)

@@ -9,6 +9,9 @@ alcourse's (see :mod:`alcourse.grading.preprocessors`).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
 import json
 import os
 import queue
@@ -23,16 +26,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from alcourse.grading import messages
 from alcourse.grading.analysis import (
     SourceCell,
     assess,
+    check_answers_text,
     check_notebook_text,
     check_submission_files,
     death_reason,
+    missing_answers_reason,
 )
 from alcourse.grading.gradebook import CourseLock, flag_for_review, read_submission, serialise_gradebook
 from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError, Limits
-from alcourse.grading.status import FAILED, Outcome
+from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ class GradingWorker:
         from traitlets.config import Config
         from traitlets.config.loader import PyFileConfigLoader
 
+        from alcourse.curriculum import load_curriculum
         from alcourse.grading.preprocessors import GradingContext, RestoreCells, bind_context
+        from alcourse.grading.readable import bind_curriculum
 
         self.cfg = cfg
         self.root = Path(cfg.course_root)
@@ -92,7 +100,8 @@ class GradingWorker:
                                                       RestoreCells, CheckCellMetadata]
             extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
                                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                                       AssignLatePenalties, CheckCellMetadata]
+                                                       AssignLatePenalties, CheckCellMetadata,
+                                                       bind_curriculum(load_curriculum())]
             extra.SandboxedExecute.timeout = cfg.cell_timeout
             extra.SandboxedExecute.shutdown_kernel = "immediate"
             extra.SandboxedExecute.interrupt_on_timeout = True
@@ -104,6 +113,8 @@ class GradingWorker:
             self.api = NbGraderAPI(config=config)
             self.coursedir = self.api.coursedir
             self.source, self.release, self.release_sources = self._source_cells()
+            self.previous = StatusStore(self.root).load(cfg.module)
+            self.has_exercises = _has_exercises(self.release)
         except BaseException:
             self.factory.close()  # its scratch folders and sandbox go with it
             raise
@@ -133,25 +144,54 @@ class GradingWorker:
                     by_id[grade_id] = text
         return source, by_id, sources
 
-    def _failed(self, student: str, why: str, started: float, notes: tuple[str, ...] = ()) -> Outcome:
+    def _failed(self, student: str, why: str, started: float, notes: tuple[str, ...] = (),
+                for_trainee: str = "", fingerprint: str = "") -> Outcome:
         stale = self.root / "autograded" / student / self.cfg.module
         if stale.exists():
             # an earlier grading's notebook must not turn into this submission's feedback
             shutil.rmtree(stale, ignore_errors=True)
+        self._forget_scores(student)
         return Outcome(student, self.cfg.module, FAILED, (why,), notes,
-                       seconds=round(time.monotonic() - started, 3), graded_at=_now())
+                       seconds=round(time.monotonic() - started, 3), graded_at=_now(),
+                       for_trainee=for_trainee or messages.could_not_run(), fingerprint=fingerprint)
 
-    def _precheck(self, folder: Path) -> str | None:
+    def _forget_scores(self, student: str) -> None:
+        """Take a failed submission's scores out of the gradebook, unless a trainer has marked it.
+
+        nbgrader keeps whatever it managed to record (zeros), and formgrader would list and
+        average them; a trainer's own marks are never thrown away.
+        """
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
+            if grades is None or any(c.manual_score is not None or c.comment for c in grades.cells):
+                return
+            with contextlib.suppress(MissingEntry):
+                gb.remove_submission(self.cfg.module, student)
+
+    def _precheck(self, folder: Path) -> tuple[str, str] | None:
+        """(for the trainer, for the trainee) when the files cannot be graded, else None."""
+        notebook_file = f"{self.cfg.notebook}.ipynb"
         names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
         why = check_submission_files(self.cfg.notebook, names)
         if why:
-            return why
-        path = folder / f"{self.cfg.notebook}.ipynb"
+            visible = [n for n in names if not n.startswith(".")]
+            shown = [n for n in visible if n.endswith(".ipynb")] or visible
+            return why, (messages.wrong_name(notebook_file, ", ".join(shown[:3])) if visible
+                         else messages.nothing_arrived(notebook_file))
+        path = folder / notebook_file
         if not path.is_file():
-            return f"{path.name} is not a file; ask the trainee to submit the notebook again"
+            return (f"{path.name} is not a file; ask the trainee to submit the notebook again",
+                    messages.damaged_notebook(notebook_file))
         why = check_notebook_text(path.name, path.read_bytes())
         if why:
-            return why
+            return why, messages.damaged_notebook(notebook_file)
+        answers = folder / self.answers_file
+        if answers.is_file():
+            why = check_answers_text(answers.name, self.cfg.module, answers.read_bytes())
+            if why:
+                return why, messages.damaged_answers(answers.name)
         import warnings
 
         import nbformat
@@ -163,16 +203,23 @@ class GradingWorker:
         except Exception as exc:  # nbformat raises several kinds; all mean "not a usable notebook"
             first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
             return (f"{path.name} is not a valid Jupyter notebook ({first}); "
-                    "ask the trainee to submit it again")
+                    "ask the trainee to submit it again", messages.damaged_notebook(notebook_file))
         return None
+
+    @property
+    def answers_file(self) -> str:
+        return f"{self.cfg.module}.answers.json"
 
     def grade(self, student: str) -> Outcome:
         started = time.monotonic()
         folder = self.root / "submitted" / student / self.cfg.module
-        why = self._precheck(folder)
-        if why:
+        fingerprint = submission_fingerprint(folder)
+        problem = self._precheck(folder)
+        if problem:
             self.context.discard(student)
-            return self._failed(student, why, started)
+            return self._failed(student, problem[0], started, for_trainee=problem[1],
+                                fingerprint=fingerprint)
+        finished = self._finished_marks(student, fingerprint)
         self.context.journal.pop(student, None)
         try:
             result = self.api.autograde(self.cfg.module, student, force=True, create=True)
@@ -185,33 +232,81 @@ class GradingWorker:
                 why = death_reason(deaths[0], self.isolation.limits.cpu_seconds)
             else:
                 why = "nbgrader could not grade it: " + _last_error(result)
-            return self._failed(student, why, started)
-        return self._assess(student, started, incidents)
+            return self._failed(student, why, started, fingerprint=fingerprint)
+        if finished:
+            self._keep_finished(student, finished)
+        outcome = self._assess(student, started, incidents, finished)
+        return dataclasses.replace(outcome, fingerprint=fingerprint)
 
-    def _assess(self, student: str, started: float, incidents: list[Any]) -> Outcome:
+    def _finished_marks(self, student: str, fingerprint: str) -> set[str]:
+        """Cells a trainer has finished marking whose work is unchanged since they marked it.
+
+        nbgrader's SaveAutoGrades flags every cell with a manual score as needing
+        grading again; these are set back once it has run. A written answer counts
+        as unchanged when its text is; a check, when the whole submission is.
+        """
         from nbgrader.api import Gradebook
 
-        submitted = json.loads((self.root / "submitted" / student / self.cfg.module /
-                                f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
+        if grades is None:
+            return set()
+        marked = {c.name: c for c in grades.cells if c.manual_score is not None and not c.needs_manual_grade}
+        if not marked:
+            return set()
+        previous = self.previous.get(student)
+        same_files = previous is not None and previous.fingerprint == fingerprint
+        old = _solution_texts(self.root / "autograded" / student / self.cfg.module /
+                              f"{self.cfg.notebook}.ipynb")
+        new = _solution_texts(self.root / "submitted" / student / self.cfg.module /
+                              f"{self.cfg.notebook}.ipynb")
+        return {name for name, cell in marked.items() if same_files or (
+            cell.cell_type == "markdown" and name in old and old[name] == new.get(name))}
+
+    def _keep_finished(self, student: str, cells: set[str]) -> None:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
+            for grade in nb.grades:
+                if grade.name in cells:
+                    grade.needs_manual_grade = False
+            gb.db.commit()
+
+    def _assess(self, student: str, started: float, incidents: list[Any],
+                finished: set[str] | None = None) -> Outcome:
+        from nbgrader.api import Gradebook
+
+        folder = self.root / "submitted" / student / self.cfg.module
+        submitted = json.loads((folder / f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
         autograded = json.loads((self.root / "autograded" / student / self.cfg.module /
                                  f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
             grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
         if grades is None:
             return self._failed(student, "nbgrader recorded no grades for it", started)
-        other = sorted(p.name for p in (self.root / "submitted" / student / self.cfg.module).glob("*.ipynb")
-                       if p.stem != self.cfg.notebook)
+        other = sorted(p.name for p in folder.glob("*.ipynb") if p.stem != self.cfg.notebook)
         scratch = re.compile(re.escape(str(self.factory.scratch_root)) + r"/[^/\s]+/")
         found = assess(submitted, autograded, self.source, self.release, self.release_sources, grades,
                        incidents, lambda text: scratch.sub("", text))
         notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
-        if found.review_cells:
+        review = [c for c in found.review_cells if c not in (finished or set())]
+        if review:
             with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-                flag_for_review(gb, self.cfg.module, self.cfg.notebook, student, list(found.review_cells))
+                flag_for_review(gb, self.cfg.module, self.cfg.notebook, student, review)
                 grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student) or grades
-        return Outcome(student, self.cfg.module, found.state, found.reasons, notes, found.review_cells,
+        if found.state == FAILED:
+            self._forget_scores(student)
+            return Outcome(student, self.cfg.module, FAILED, found.reasons, notes,
+                           max_score=grades.max_score, seconds=round(time.monotonic() - started, 3),
+                           graded_at=_now(), for_trainee=messages.could_not_run())
+        state, reasons, for_trainee = found.state, found.reasons, ""
+        if self.has_exercises and not (folder / self.answers_file).is_file():
+            state, reasons = NEEDS_ATTENTION, (missing_answers_reason(self.answers_file),)
+            for_trainee = messages.missing_answers(self.answers_file)
+        return Outcome(student, self.cfg.module, state, reasons, notes, tuple(review),
                        found.review_reasons, grades.score, grades.max_score,
-                       round(time.monotonic() - started, 3), _now())
+                       round(time.monotonic() - started, 3), _now(), for_trainee)
 
     def prefetch(self, student: str) -> None:
         """Start the kernel for a submission that is next in line (see GradingContext.prestart)."""
@@ -250,6 +345,12 @@ class GradingWorker:
             traceback.print_exc(file=sys.stderr)
             return self._failed(student, f"grading stopped with an internal error: {type(exc).__name__}: "
                                          f"{str(exc)[:200]}", started)
+        finally:
+            if self.lock.depth:
+                # a gradebook session nbgrader left open would keep every other worker waiting
+                print(f"alcourse: a gradebook session was left open grading {student}; released",
+                      file=sys.stderr)
+                self.lock.reset()
 
     def restart_factory(self) -> None:
         self.factory.close()
@@ -262,6 +363,38 @@ class GradingWorker:
 
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit|Interrupt|Expired)\w*): (.+)$")
+
+
+def _has_exercises(release: dict[str, str]) -> bool:
+    """Whether the module's checks read an answers file (some modules have only written answers)."""
+    return any(grade_id.startswith(("check-", "simcheck-")) for grade_id in release)
+
+
+def _solution_texts(path: Path) -> dict[str, str]:
+    """Grade id -> text of each written answer in a notebook file ({} if it cannot be read)."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    found = {}
+    for cell in cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and cell.get("cell_type") == "markdown" and meta.get("grade_id"):
+            text = cell.get("source", "")
+            found[meta["grade_id"]] = "".join(text) if isinstance(text, list) else text
+    return found
+
+
+def submission_fingerprint(folder: Path) -> str:
+    """A digest of every file handed in (names and bytes), to tell a changed submission."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            rel = path.relative_to(folder)
+            if ".ipynb_checkpoints" in rel.parts:
+                continue
+            digest.update(str(rel).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _last_error(result: dict[str, Any]) -> str:
@@ -279,6 +412,11 @@ def _last_error(result: dict[str, Any]) -> str:
 
 
 def main() -> None:
+    import faulthandler
+    import signal
+
+    # the coordinator asks a stuck worker for its stacks (into the log) before stopping it
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     cfg = WorkerConfig(**json.loads(sys.argv[1]))
     # the protocol owns the real stdout; anything else printed goes to stderr
     protocol = os.fdopen(os.dup(1), "w", buffering=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from pathlib import Path
 import nbformat
 
 from alcourse.answers import AnswerStore
-from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL
+from alcourse.grading.analysis import CONFIRM
+from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
 
 CELL_TIMEOUT = 3
 CPU_SECONDS = 2
@@ -27,8 +29,9 @@ SUBMISSION_SECONDS = 10
 MEMORY_MB = 1024
 LIMITS = {"cell_timeout": CELL_TIMEOUT, "cpu_seconds": CPU_SECONDS,
           "submission_seconds": SUBMISSION_SECONDS, "memory_mb": MEMORY_MB}
-REVIEW = ("code added by the trainee ran with the checks (cell {cell} `{line}`); added code can change a "
-          "score, so review it and confirm the check scores in formgrader")
+REVIEW = ("code added by the trainee ran with the checks ({cell} `{line}`); added code can change a score: "
+          + CONFIRM)
+AGAIN = "ask the trainee to send it again, then run alcourse grade again"
 WRITTEN = "1 written answer to mark in formgrader: reflection-m03-reflection-sponsor"
 
 
@@ -48,6 +51,12 @@ class World:
     def cells(self) -> int:
         return len(nbformat.read(self.release_notebook, 4).cells)
 
+    def run_label(self, position: int | None = None, extra_code: int = 0) -> str:
+        """How formgrader labels a code cell added at ``position`` (None: at the end): In [n]."""
+        cells = self.release().cells
+        before = cells if position is None else cells[:position]
+        return f"In [{1 + extra_code + sum(c.cell_type == 'code' for c in before)}]"
+
     @property
     def notebook_name(self) -> str:
         return self.release_notebook.name
@@ -63,6 +72,8 @@ class World:
         folder = self.folder(student)
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb if nb is not None else self.release(), folder / self.notebook_name)
+        if answers == "absent":
+            return folder
         store = AnswerStore.beside(self.module, folder)
         for ex in self.exercises:
             if answers == "model":
@@ -70,6 +81,8 @@ class World:
             elif answers == "wrong":
                 store.write_all(ex.id, {q.id: min(q.options, key=lambda o: o.points).id
                                         for q in ex.questions})
+            else:  # "none": an answers file with no answer in it (no file at all is "absent")
+                store.write_all(ex.id, {})
         return folder
 
     def with_cell(self, source: str, position: int | None = None) -> nbformat.NotebookNode:
@@ -95,8 +108,8 @@ class Case:
     score: Callable[[World], float | None] = field(default=lambda w: None)
 
 
-def _added(world: World, line: str, cell: int | None = None) -> str:
-    return REVIEW.format(cell=cell or world.cells + 1, line=line)
+def _added(world: World, line: str, position: int | None = None) -> str:
+    return REVIEW.format(cell=world.run_label(position), line=line)
 
 
 def _probe(targets: list[str], action: str) -> str:
@@ -111,7 +124,7 @@ def build_cases() -> list[Case]:
         Case("h-loop", "infinite loop", NEEDS_MANUAL,
              lambda w: _added(w, "import time"),
              lambda w, s: w.submit(s, w.with_cell("import time\nwhile True:\n    time.sleep(0.05)")),
-             lambda w: [f"cell {w.cells + 1} (added) ran longer than {CELL_TIMEOUT} s and was interrupted"],
+             lambda w: [f"{w.run_label()} (added) ran longer than {CELL_TIMEOUT} s and was interrupted"],
              lambda w: w.points("model")),
         Case("h-os-exit", "os._exit", FAILED,
              lambda w: (f"the kernel stopped in cell {w.cells + 1} with exit code 3: the notebook ended its "
@@ -120,7 +133,7 @@ def build_cases() -> list[Case]:
         Case("h-sys-exit", "sys.exit", NEEDS_MANUAL,
              lambda w: _added(w, "import sys"),
              lambda w, s: w.submit(s, w.with_cell("import sys\nsys.exit(1)")),
-             lambda w: [f"cell {w.cells + 1} (added) raised SystemExit: 1"],
+             lambda w: [f"{w.run_label()} (added) raised SystemExit: 1"],
              lambda w: w.points("model")),
         Case("h-crash", "kernel crash", FAILED,
              lambda w: f"the kernel crashed in cell {w.cells + 1} (SIGSEGV)",
@@ -143,12 +156,12 @@ def build_cases() -> list[Case]:
              lambda w: ["check-m03-contrasts-in-practice had been edited; the original was restored and run"],
              lambda w: 0.0),
         Case("h-extra-cells", "extra cells", NEEDS_MANUAL,
-             lambda w: _added(w, "x = 1", w.cells + 2),
+             lambda w: _added(w, "x = 1"),
              lambda w, s: w.submit(s, _extra(w)),
              lambda w: ["1 text cell(s) added or changed by the trainee (not graded)"],
              lambda w: w.points("model")),
         Case("h-cheat", "code that changes its own score", NEEDS_MANUAL,
-             lambda w: _added(w, "from alcourse.session import Session", 3),
+             lambda w: _added(w, "from alcourse.session import Session", 2),
              lambda w, s: w.submit(s, w.with_cell(
                  "from alcourse.session import Session\n"
                  "Session.score = lambda self, exercise_id: self._exercise(exercise_id).max_points",
@@ -156,13 +169,13 @@ def build_cases() -> list[Case]:
         Case("h-big-output", "50 MB output", NEEDS_MANUAL,
              lambda w: _added(w, "print('x' * 50_000_000)"),
              lambda w, s: w.submit(s, w.with_cell("print('x' * 50_000_000)")),
-             lambda w: [f"cell {w.cells + 1}: output cut here. This cell produced more than 100.0 kB of "
+             lambda w: [f"{w.run_label()}: output cut here. This cell produced more than 100.0 kB of "
                         "output; 49.9 MB more was not kept."],
              lambda w: w.points("model")),
         Case("h-memory", "memory hog", NEEDS_MANUAL,
              lambda w: _added(w, "hog = bytearray(4 * 1024**3)"),
              lambda w, s: w.submit(s, w.with_cell("hog = bytearray(4 * 1024**3)")),
-             lambda w: [f"cell {w.cells + 1} (added) raised MemoryError"],
+             lambda w: [f"{w.run_label()} (added) raised MemoryError"],
              lambda w: w.points("model")),
         Case("h-write-outside", "writing outside its folder", NEEDS_MANUAL,
              lambda w: _added(w, "import os, socket"),
@@ -205,12 +218,25 @@ def build_cases() -> list[Case]:
              lambda w: f"stopped after {SUBMISSION_SECONDS} s, the time limit for one submission",
              lambda w, s: w.submit(s, _slow(w, cells=6, seconds=2))),
         Case("h-bad-answers", "a damaged answers file", FAILED,
-             lambda w: ("the checks check-m03-contrasts-in-practice, check-m03-principles-in-tension "
-                        "could not run: AnswersError: "
-                        f"{w.module}.answers.json: cannot read saved answers (Expecting property name "
-                        "enclosed in double quotes: line 1 column 2 (char 1)). Do not delete it: ask your "
-                        "trainer, who can repair it; your notebook is unaffected."),
-             lambda w, s: _bad_answers(w, s)),
+             lambda w: (f"the answers file {w.module}.answers.json is damaged (invalid JSON at line 1, "
+                        f"column 2): {AGAIN}"),
+             lambda w, s: _answers_bytes(w, s, b"{not json")),
+        Case("h-answers-empty", "a 0-byte answers file", FAILED,
+             lambda w: f"the answers file {w.module}.answers.json is empty (0 bytes): {AGAIN}",
+             lambda w, s: _answers_bytes(w, s, b"")),
+        Case("h-answers-cut", "an answers file cut off in transfer", FAILED,
+             lambda w: (f"the answers file {w.module}.answers.json is cut off (invalid JSON at "
+                        f"{_json_error_at(_cut_answers(w))}): {AGAIN}"),
+             lambda w, s: _answers_bytes(w, s, _cut_answers(w))),
+        Case("h-answers-latin1", "an answers file that is not UTF-8", FAILED,
+             lambda w: f"the answers file {w.module}.answers.json is not UTF-8 text (damaged in transfer): "
+                       f"{AGAIN}",
+             lambda w, s: _answers_bytes(w, s, _latin1_answers(w))),
+        Case("h-no-answers", "a notebook sent without its answers file", NEEDS_ATTENTION,
+             lambda w: (f"no answers file: every widget answer is missing; ask the trainee for "
+                        f"{w.module}.answers.json (saved beside the notebook), put it in the submission "
+                        "folder and run alcourse grade again"),
+             lambda w, s: w.submit(s, answers="absent"), score=lambda w: 0.0),
     ]
     return cases
 
@@ -274,9 +300,35 @@ def _slow(world: World, cells: int, seconds: float) -> nbformat.NotebookNode:
     return nb
 
 
-def _bad_answers(world: World, student: str) -> None:
+def _answers_bytes(world: World, student: str, data: bytes) -> None:
     folder = world.submit(student)
-    (folder / f"{world.module}.answers.json").write_text("{not json", encoding="utf-8")
+    (folder / f"{world.module}.answers.json").write_bytes(data)
+
+
+def _model_answers(world: World) -> bytes:
+    with tempfile.TemporaryDirectory() as scratch:
+        store = AnswerStore.beside(world.module, scratch)
+        for ex in world.exercises:
+            store.write_all(ex.id, ex.model_answers())
+        return store.path.read_bytes()
+
+
+def _cut_answers(world: World) -> bytes:
+    data = _model_answers(world)
+    return data[: len(data) // 2]
+
+
+def _latin1_answers(world: World) -> bytes:
+    # an editor that saved the file as Latin-1: one non-ASCII byte makes it invalid UTF-8
+    return _model_answers(world).replace(b'"first"', '"fïrst"'.encode("latin-1"), 1)
+
+
+def _json_error_at(data: bytes) -> str:
+    try:
+        json.loads(data)
+    except json.JSONDecodeError as exc:
+        return f"line {exc.lineno}, column {exc.colno}"
+    raise AssertionError("the cut answers file parses")
 
 
 def build_world(world: World, cases: list[Case]) -> None:
