@@ -132,19 +132,30 @@ class Session:
 
         return ChoiceStore(self.store.path, self.module.id)
 
+    def _catalogue(self):  # type: ignore[no-untyped-def]
+        from alcourse.simulation.scenario import catalogue
+
+        return catalogue(self.folder / "scenarios")
+
     def _replay(self, sim_id: str):  # type: ignore[no-untyped-def]
         from alcourse.simulation.play import replay
         from alcourse.simulation.scenario import load_scenario
 
         spec = self._simulation(sim_id)
+        choices = self._choices()
         scenario = load_scenario(spec.scenario)
-        return replay(scenario, spec.seed or None, self._choices().path_of(sim_id))
+        if spec.choose_scenario:  # grading replays whichever set the trainee chose to facilitate
+            chosen = self._catalogue().scenarios.get(choices.scenario_of(sim_id))
+            scenario = chosen or scenario
+        return replay(scenario, spec.seed or None, choices.path_of(sim_id))
 
     def simulation(self, sim_id: str) -> Any:
         """Show a simulated programme to play; each choice is saved beside the notebook at once."""
         from alcourse.widgets.simulator import SimulatorWidget
 
-        return SimulatorWidget(self._simulation(sim_id), self._choices())
+        spec = self._simulation(sim_id)
+        return SimulatorWidget(spec, self._choices(),
+                               catalogue=self._catalogue() if spec.choose_scenario else None)
 
     def simulation_progress(self, sim_id: str, criterion_id: str | None = None) -> None:
         """Say what this criterion measures and where the saved path stands on it.
@@ -173,6 +184,7 @@ class Session:
             got = score_criterion(criterion.kind, criterion.points, criterion.bound, game.result())
             lines.append(f"On the path you have played so far: {got.explanation}.")
         if criterion is None or criterion.id == spec.criteria[0].id:
+            lines.extend(_own_words(game))
             played = len(game.result().meetings)
             total = game.scenario.meetings
             if game.finished:
@@ -270,3 +282,18 @@ def _length_problem(reflection: Reflection, text: str) -> str:
     if not low <= count <= high:
         return length_note(text, reflection.words)
     return ""
+
+
+def _own_words(game: Any) -> list[str]:
+    """The trainee's own words, each with the move they named it as: shown in the first progress
+    cell, so they reach the trainer in formgrader for comment."""
+    from alcourse.simulation.vocabulary import MOVE_LABELS
+
+    said = [d for d in game.sim.decisions if d.intervention.own]
+    if not said:
+        return []
+    return ["Your own words, for your trainer to comment on:"] + [
+        f"Meeting {d.decision.meeting}, {d.decision.label.lower()}: \u201c{d.intervention.own}\u201d "
+        f"(you named it: {MOVE_LABELS.get(d.intervention.move, d.intervention.move).split(':')[0]})"
+        for d in said]
+

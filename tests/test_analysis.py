@@ -157,3 +157,4 @@ def test_simulated_and_real_debriefs_share_their_shape(log_file):
     assert any("Advice disguised" in t for t in tips)
     assert sum(simulated.airtime.values()) == pytest.approx(1.0)
     assert set(simulated.airtime) == {m.id for m in result.scenario.members}
+

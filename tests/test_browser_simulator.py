@@ -56,8 +56,15 @@ def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
         cue.wait_for(timeout=20_000)
         assert "Cue:" in cue.inner_text()
         radio = sim.locator(".alcourse-move label", has_text="Catalytic").locator("input[type=radio]")
+        box = radio.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, f"move buttons are 24 px targets, not {box}"
         radio.focus()
         page.keyboard.press("Space")
+        # the trainee's own words, typed: kept with the move
+        own = sim.locator(".alcourse-own-words textarea")
+        own.focus()
+        page.keyboard.type("What would a good Monday look like?")
+        page.keyboard.press("Tab")  # leave the box so the text is synced to the kernel
         sim.locator("button.alcourse-choose").focus()
         page.keyboard.press("Enter")
         feedback = sim.locator(".alcourse-sim-feedback")
@@ -66,6 +73,9 @@ def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
         assert any(word in text for word in ("It worked.", "It did not land", "The set handled it"))
         saved = _wait_for(lambda: _saved(answers))
         assert saved["path"][0][0] == "catalytic" and len(saved["path"]) == 1
+        assert saved["path"][0][3] == "What would a good Monday look like?"
+        sim.locator(".alcourse-turns li", has_text="What would a good Monday look like?").wait_for(
+            timeout=20_000)
         sim.screenshot(path=str(tmp_path / "played.png"))
 
         # rewind to the first decision and try another path

@@ -72,7 +72,7 @@ def test_every_line_fits_its_moment_in_every_reachable_state(sid):
                 if not turn.say and key not in shapes:
                     shapes[key] = (result, turn)
     for result, turn in shapes.values():
-        options = scenario.lines.get(turn.text_key) or TEMPLATES[turn.text_key]
+        options = scenario.own_lines.get(turn.text_key) or TEMPLATES[turn.text_key]
         for index in range(len(options)):
             variant = turn._replace(text_index=index)
             check_line(scenario, variant, line_text(result, variant))

@@ -12,7 +12,9 @@ from alcourse.answers import AnswerStore
 from alcourse.grading import CourseFolder
 from alcourse.session import reflection_grade_id, simulation_grade_id
 from alcourse.simulation import load_scenario, policy, run
-from alcourse.simulation.play import ChoiceStore
+from alcourse.simulation.grading import score_criterion
+from alcourse.simulation.play import ChoiceStore, replay
+from alcourse.simulation.scenario import scenario_ids
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -20,8 +22,8 @@ MODULE = "m09-simulated-set"
 SIM = "m09.sim"
 
 
-def _save(folder, name):
-    scenario = load_scenario("primary-care-practice-managers")
+def _save(folder, name, scenario_id="primary-care-practice-managers"):
+    scenario = load_scenario(scenario_id)
     path = [d.intervention for d in run(scenario, policy(name)).decisions]
     store = ChoiceStore(AnswerStore.beside(MODULE, folder).path, MODULE)
     store.save_path(SIM, scenario.id, scenario.seed, path)
@@ -42,11 +44,17 @@ def graded(tmp_path_factory, curriculum):
         shutil.copy(release / f"{MODULE}.ipynb", target)
         if policy_name:
             _save(target, policy_name)
+    for sid in scenario_ids():  # module 9 lets the trainee choose the set: grading replays that one
+        target = folder.root / "submitted" / f"sc-{sid}" / MODULE
+        target.mkdir(parents=True)
+        shutil.copy(release / f"{MODULE}.ipynb", target)
+        _save(target, "adaptive", sid)
     folder.nbgrader("autograde", MODULE, "--force")
+    students = ("full", "blank", "partial", *(f"sc-{sid}" for sid in scenario_ids()))
     with Gradebook(f"sqlite:///{folder.root / 'gradebook.db'}") as gb:
         grades = {s: {g.name: (g.score, g.max_score, g.needs_manual_grade)
                       for g in gb.find_submission_notebook(MODULE, MODULE, s).grades}
-                  for s in ("full", "blank", "partial")}
+                  for s in students}
     return folder, grades
 
 
@@ -79,3 +87,15 @@ def test_model_choices_full_marks_blank_zero_hands_off_partial(graded, curriculu
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         assert not [o for o in outputs if o.output_type == "error"]
         assert not [o for o in outputs if o.get("name") == "stderr"]
+
+
+@pytest.mark.parametrize("sid", scenario_ids())
+def test_each_scenario_chosen_is_graded_by_replaying_it(graded, curriculum, sid):
+    _, grades = graded
+    spec = curriculum.module(MODULE).simulations()[0]
+    scenario = load_scenario(sid)
+    path = [d.intervention for d in run(scenario, policy("adaptive")).decisions]
+    result = replay(scenario, None, path).result()
+    for c in spec.criteria:
+        expected = score_criterion(c.kind, c.points, c.bound, result).points
+        assert grades[f"sc-{sid}"][simulation_grade_id(SIM, c.id)][:2] == (expected, c.points), (sid, c.id)

@@ -50,8 +50,8 @@ def test_events_and_moves_are_declared_once_in_data():
     assert list(MOVES) == list(moves) and MOVES[-1] == "none"
     book = default_rulebook()
     for event in book.events.values():
-        assert event.at in ("absent", "account-open", "question-turn", "before-turn", "after-turn",
-                            "vague-action", "review", "scripted")
+        assert event.at in ("absent", "check-in", "account-open", "question-turn", "before-turn",
+                            "after-turn", "vague-action", "review", "scripted")
         assert set(event.fit) <= set(MOVES)
 
 

@@ -235,7 +235,7 @@ class SimCriterion:
 
     id: str
     kind: Literal["advice-challenged", "airtime-spread", "handover-by", "specific-actions",
-                  "adviser-talk"]
+                  "adviser-talk", "lightest-touch", "over-intervening", "safeguarding"]
     label: str
     points: float
     bound: float = 0.0
@@ -253,6 +253,9 @@ class SimulationSpec:
     instructions: str
     criteria: tuple[SimCriterion, ...]
     seed: int = 0
+    choose_scenario: bool = False
+    """True: the trainee may play any shipped scenario, or one the trainer put in a ``scenarios``
+    folder beside the notebook; grading replays whichever was chosen."""
 
     def __post_init__(self) -> None:
         check_id(self.id)

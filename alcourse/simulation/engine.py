@@ -45,13 +45,15 @@ class Intervention:
     """What the adviser does: a move aimed at one member or at the whole set.
 
     >>> Intervention("catalytic", "set")
-    Intervention(move='catalytic', target='set', own='')
+    Intervention(move='catalytic', target='set', own='', wording=-1)
     """
 
     move: str
     target: str = TARGET_SET
     own: str = ""
     """The trainee's own words for this move, if they typed them (kept in the transcript)."""
+    wording: int = -1
+    """Which of the move's wordings the trainee chose (-1: the simulator picks)."""
 
     def __post_init__(self) -> None:
         if self.move not in MOVES:
@@ -246,6 +248,8 @@ class Simulation:
             return sum(m.dependence for m in present) / len(present)
         if name == "others":
             return len(self._others)
+        if name == "meeting":
+            return self.meeting
         return self.signals.get(name)
 
     def others(self) -> list[Member]:
@@ -261,13 +265,14 @@ class Simulation:
     # ----- recording
     def _say(self, speaker: str, turn_type: str, seconds: float, *, text_key: str | None = None,
              event: str = "", move: str = "", target: str = "", outcome: str = "",
-             say: str | None = None, own: str = "") -> None:
+             say: str | None = None, own: str = "", index: int = -1) -> None:
         self.turn_counter += 1
         if speaker in self.airtime:
             self.airtime[speaker] += seconds
         presenter = self.presenter.id if self.presenter is not None else ""
+        number = self.turn_counter if index < 0 else index
         self.rows.append(Turn(self.meeting, self.phase, presenter, speaker, turn_type, seconds, event, move,
-                              target, outcome, text_key or turn_type, self.turn_counter, say, own))
+                              target, outcome, text_key or turn_type, number, say, own))
 
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
         spread = self.p.talk_spread
@@ -334,7 +339,7 @@ class Simulation:
         directive = move.directive
         target = iv.target
         self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
-                  text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own)
+                  text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own, index=iv.wording)
         effect = self.fit(event.id, iv.move)
         why = self._why
         if directive:
@@ -388,11 +393,30 @@ class Simulation:
     def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
         outcome = None
+        kind = self.signals.get("kind")
         for event in self.book.hooks[at]:
+            if event.gate_kind and event.gate_kind != kind:
+                continue
+            whose, trait = event.gate_trait
+            if trait:
+                holder = member if whose == "member" else self.presenter
+                if holder is None or trait not in holder.traits:
+                    continue
+            happens = True
+            for check in event.pre:
+                if not check(self, member):
+                    happens = False
+                    break
+            if not happens:
+                continue
             who = event.select(self, member)
             if who is NOBODY:
                 continue
-            if not all(check(self, who) for check in event.when):
+            for check in event.when:
+                if not check(self, who):
+                    happens = False
+                    break
+            if not happens:
                 continue
             turn = event.turn
             if turn is not None:
@@ -512,6 +536,7 @@ class Simulation:
                 key = "check-in-done" if last.completed else "check-in-undone"
             self._say(m.id, "check-in", self._seconds(p.seconds_check_in, 0.6 + 0.8 * m.talkativeness),
                       text_key=key)
+            yield from self._hook("check-in", m)
         yield from self._scripted("check-in")
         self.phase = "bids"
         for m in present:

@@ -112,10 +112,13 @@ class ChoiceStore(AnswerStore):
         entry = self._entry(sim_id)
         path = []
         for item in entry.get("path", []):
-            if (not isinstance(item, list | tuple) or len(item) != 2
+            # [move, target], or [move, target, wording, own words] when the trainee chose words
+            if (not isinstance(item, list | tuple) or not 2 <= len(item) <= 4
                     or item[0] not in MOVES or not isinstance(item[1], str)):
                 break
-            path.append(Intervention(item[0], item[1]))
+            wording = item[2] if len(item) > 2 and isinstance(item[2], int) else -1
+            own = item[3] if len(item) > 3 and isinstance(item[3], str) else ""
+            path.append(Intervention(item[0], item[1], own=own, wording=wording))
         return path
 
     def _entry(self, sim_id: str) -> dict[str, Any]:
@@ -133,10 +136,16 @@ class ChoiceStore(AnswerStore):
         old = section.get(sim_id) if isinstance(section.get(sim_id), dict) else {}
         section[sim_id] = {
             "scenario": scenario_id, "seed": seed,
-            "path": [[i.move, i.target] for i in path],
+            "path": [[i.move, i.target] if i.wording < 0 and not i.own
+                     else [i.move, i.target, i.wording, i.own] for i in path],
             "rewinds": int(old.get("rewinds", 0)) + (1 if rewound else 0),
         }
         self._save(data)
+
+    def scenario_of(self, sim_id: str) -> str:
+        """The scenario the saved path was played in ('' if none is saved)."""
+        value = self._entry(sim_id).get("scenario", "")
+        return value if isinstance(value, str) else ""
 
     def rewinds(self, sim_id: str) -> int:
         value = self._entry(sim_id).get("rewinds", 0)
@@ -148,12 +157,17 @@ class MemoryChoices:
 
     def __init__(self) -> None:
         self.paths: dict[str, list[Intervention]] = {}
+        self.scenarios: dict[str, str] = {}
         self.rewound = 0
 
     def path_of(self, sim_id: str) -> list[Intervention]:
         return list(self.paths.get(sim_id, []))
 
+    def scenario_of(self, sim_id: str) -> str:
+        return self.scenarios.get(sim_id, "")
+
     def save_path(self, sim_id: str, scenario_id: str, seed: int, path: Sequence[Intervention],
                   *, rewound: bool = False) -> None:
         self.paths[sim_id] = copy.copy(list(path))
+        self.scenarios[sim_id] = scenario_id
         self.rewound += rewound

@@ -15,7 +15,7 @@ small function, so the engine runs data without parsing it again. Every mistake 
 Traceback (most recent call last):
 ...
 alcourse.simulation.rulebook.RulebookError: s.yaml:1: events.x.at: is 'later'; allowed: one of 'absent', \
-'account-open', 'question-turn', 'before-turn', 'after-turn', 'vague-action', 'review', 'scripted'
+'check-in', 'account-open', 'question-turn', 'before-turn', 'after-turn', 'vague-action', 'review', 'scripted'
 """
 
 from __future__ import annotations
@@ -33,11 +33,14 @@ from alcourse.simulation.parameters import PARAMETER_NAMES
 from alcourse.simulation.turns import TURN_TYPES
 
 MODEL_DIR = Path(__file__).resolve().parent / "scenarios" / "model"
-Hook = Literal["absent", "account-open", "question-turn", "before-turn", "after-turn", "vague-action",
-               "review", "scripted"]
+Hook = Literal["absent", "check-in", "account-open", "question-turn", "before-turn", "after-turn",
+               "vague-action", "review", "scripted"]
 HOOKS: tuple[str, ...] = Hook.__args__  # type: ignore[attr-defined]
-SIGNALS = frozenset({"turn", "turns_left", "run", "kind", "others", "airtime_total", "mean_dependence"})
+SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "airtime_total",
+                     "mean_dependence"})
 """What the meeting knows at a hook, besides members, the set and the parameters."""
+STORED_SIGNALS = frozenset({"turn", "turns_left", "run", "kind"})
+"""Signals the engine keeps in ``Simulation.signals`` (the others are computed when asked)."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
                   "autonomy", "awareness"})
@@ -67,6 +70,8 @@ class TurnSpec:
     tagged: bool = True
     instead: bool = False
     """True: this turn takes the place of the member's own turn (before-turn events)."""
+    lines: tuple[str, ...] = ()
+    """Its words (registered under ``key``), if the course's lines have none for it."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class MoveSpec:
     label: str
     directive: bool = False
     aim: Literal["member", "set"] = "member"
+    weight: int = 1
     lines: tuple[str, ...] = ()
     ready: str = ""
     unready_factor: str = ""
@@ -138,8 +144,14 @@ class Event:
     rule: bool
     at: str
     select: Callable[[Ctx, Any], Any]
+    pre: tuple[Check, ...]
+    """Conditions that do not depend on who (checked before choosing who, for speed)."""
     when: tuple[Check, ...]
     repeat: str
+    gate_kind: str
+    """A turn kind the event needs (checked before anything else, for speed), or ''."""
+    gate_trait: tuple[str, str]
+    """(``member`` or ``presenter``, trait) the event needs, or ('', '')."""
     turn: TurnSpec | None
     tag: bool
     resets: str
@@ -158,6 +170,7 @@ class Move:
     label: str
     directive: bool
     aim: str
+    weight: int
     lines: tuple[str, ...]
     ready: Check | None
     unready_factor: str
@@ -262,6 +275,8 @@ def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
                          f"member.X or presenter.X with X one of {', '.join(sorted(MEMBER_READ))}")
     if text in PARAMETER_NAMES:
         return lambda ctx, m: getattr(ctx.p, text)
+    if text in STORED_SIGNALS:  # read directly: these are checked at every turn
+        return lambda ctx, m: ctx.signals.get(text)
     if text in SIGNALS:
         return lambda ctx, m: ctx.signal(text)
     if literal_ok:
@@ -317,6 +332,9 @@ def _check(node: Any, where: _Where) -> Check:
     if len(words) == 3 and words[1] in _COMPARE:
         left, right = _term(words[0], where), _term(words[2], where, literal_ok=True)
         compare = _COMPARE[words[1]]
+        fast = _fast_compare(words[0], words[1], words[2])
+        if fast is not None:
+            return fast
 
         def check(ctx: Ctx, m: Any) -> bool:
             a, b = left(ctx, m), right(ctx, m)
@@ -325,6 +343,19 @@ def _check(node: Any, where: _Where) -> Check:
         return check
     raise where.fail(f"{node!r} is not a condition; write \"A < B\" (or <=, >, >=, ==, !=), "
                      "\"WHO has TRAIT\" or \"chance A\"")
+
+
+def _fast_compare(left: str, op: str, right: str) -> Check | None:
+    """A one-call check for the commonest shape, ``SIGNAL op NUMBER-or-PARAMETER``."""
+    if left not in STORED_SIGNALS:
+        return None
+    compare = _COMPARE[op]
+    if _NUMBER.match(right):
+        number = float(right)
+        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, number)
+    if right in PARAMETER_NAMES:
+        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, getattr(ctx.p, right))
+    return None
 
 
 def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
@@ -490,8 +521,14 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
     if spec.turn is not None:
         _term(str(spec.turn.seconds), at("turn"))
     when = node.get("when", []) if isinstance(node, dict) else []
-    checks = tuple(_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
-                   for i, c in enumerate(spec.when))
+    compiled = [_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
+                for i, c in enumerate(spec.when)]
+    # Leading conditions about the meeting, not the member, run before choosing the member; a
+    # chance ends the lead, so random draws keep their order.
+    lead = 0
+    while lead < len(spec.when) and _about_meeting(spec.when[lead]):
+        lead += 1
+    pre, checks = tuple(compiled[:lead]), tuple(compiled[lead:])
     for label in ("cue", "persists"):
         try:
             getattr(spec, label).format(name="x")
@@ -499,13 +536,44 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
             raise at(label).fail("use {name} for the member concerned, and no other braces") from None
     return Event(
         id=event_id, label=spec.label, cue=spec.cue, persists=spec.persists, rule=spec.rule, at=spec.at,
-        select=_select(spec.who, at("who")), when=checks, repeat=spec.repeat, turn=spec.turn, tag=spec.tag,
+        select=_select(spec.who, at("who")), pre=pre, when=checks, repeat=spec.repeat, **_gates(spec),
+        turn=spec.turn, tag=spec.tag,
         resets=spec.resets, scripted_turn=spec.scripted_turn,
         on_scripted=_ops(node.get("on_scripted", []), at("on_scripted"), names),
         self_correct=spec.self_correct, fit=dict(spec.fit),
         resolved=_ops(node.get("resolved", []), at("resolved"), names),
         unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
     )
+
+
+def _about_meeting(condition: Any) -> bool:
+    """True for a condition that reads no member and draws no chance."""
+    if not isinstance(condition, str):
+        return False
+    words = condition.split()
+    return (bool(words) and words[0] != "chance" and "has" not in words and "member" not in condition
+            and "speaker" not in condition and "trait:" not in condition)
+
+
+def _gates(spec: EventSpec) -> dict[str, Any]:
+    """Cheap tests that rule an event out before its conditions run (the engine checks events
+    at every turn). Only conditions before the first ``chance`` count, so skipping an event
+    never skips a random draw its conditions would have made."""
+    kind, trait = "", ("", "")
+    for condition in spec.when:
+        if not isinstance(condition, str):
+            break
+        words = condition.split()
+        if words[:1] == ["chance"]:
+            break
+        if len(words) == 3 and words[0] == "kind" and words[1] == "==" and not kind:
+            kind = words[2]
+        if len(words) == 3 and words[1] == "has" and trait == ("", ""):
+            if words[0] == "presenter":
+                trait = ("presenter", words[2])
+            elif words[0] in ("member", "speaker") and spec.who in ("member", "speaker"):
+                trait = ("member", words[2])
+    return {"gate_kind": kind, "gate_trait": trait}
 
 
 def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -> Move:
@@ -519,7 +587,7 @@ def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -
         _term(spec.unready_factor, at("unready_factor"))
     return Move(
         id=move_id, family=spec.family, label=spec.label, directive=spec.directive, aim=spec.aim,
-        lines=spec.lines, ready=_check(spec.ready, at("ready")) if spec.ready else None,
+        weight=spec.weight, lines=spec.lines, ready=_check(spec.ready, at("ready")) if spec.ready else None,
         unready_factor=spec.unready_factor, unready_reason=spec.unready_reason,
         relieves_dependence=spec.relieves_dependence, prescribes=spec.prescribes,
         leads_review=spec.leads_review,

@@ -32,7 +32,7 @@ SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 Trait = Literal["dominant", "quiet", "storyteller", "rank-puller", "rambler", "defensive",
-                "side-talker", "expert-seeker"]
+                "side-talker", "expert-seeker", "fragile", "combative", "leaky", "late", "remote"]
 
 
 class ScenarioError(LocatedError):
@@ -160,8 +160,12 @@ class Scenario:
         return default_rulebook().with_events(self.events, f"{self.id}.yaml") if self.events \
             else default_rulebook()
 
-    def event_ids(self) -> list[str]:
-        return list(self.rulebook().events)
+    @functools.cached_property
+    def own_lines(self) -> dict[str, tuple[str, ...]]:
+        """Wordings used before the course's: this scenario's ``lines``, then its own events' turns."""
+        turns = {e.turn.key: e.turn.lines for e in self.rulebook().events.values()
+                 if e.turn is not None and e.turn.key and e.turn.lines}
+        return {**turns, **self.lines} if self.events else dict(self.lines)
 
     def model_parameters(self) -> Parameters:
         """The default parameters with this scenario's overrides applied."""
@@ -344,3 +348,37 @@ def scenario_ids() -> list[str]:
 def shipped_scenarios() -> dict[str, Scenario]:
     """Every shipped scenario, loaded and checked, by id."""
     return {sid: load_scenario(sid) for sid in scenario_ids()}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The scenarios a trainee may choose: shipped ones, then a trainer's, each checked."""
+
+    scenarios: dict[str, Scenario]
+    problems: tuple[str, ...] = ()
+    """A located error for each trainer's file that could not be used."""
+
+
+def catalogue(folder: Path | str | None = None) -> Catalogue:
+    """Shipped scenarios, plus every ``*.yaml`` in ``folder`` (a trainer's own, e.g. ``scenarios``
+    beside the module notebook). A trainer's file with a mistake is left out and reported;
+    one whose id is already taken is reported too.
+
+    >>> sorted(catalogue().scenarios)[:2]
+    ['adult-care-housing-partnership', 'care-home-managers-online']
+    """
+    found = shipped_scenarios()
+    problems: list[str] = []
+    if folder is not None and Path(folder).is_dir():
+        for path in sorted(Path(folder).glob("*.yaml")):
+            try:
+                scenario = load_scenario(path)
+            except ScenarioError as exc:
+                problems.append(str(exc))
+                continue
+            if scenario.id in found:
+                problems.append(f"{path}:1: scenario.id: {scenario.id!r} is already a scenario; "
+                                "give it an id of its own")
+                continue
+            found[scenario.id] = scenario
+    return Catalogue(found, tuple(problems))

@@ -120,6 +120,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
 
 # The adviser's lines live with the moves (scenarios/model/moves.yaml), so a new move brings its words.
 TEMPLATES.update({move.id: move.lines for move in default_rulebook().moves.values() if move.lines})
+TEMPLATES.update({event.turn.key: event.turn.lines for event in default_rulebook().events.values()
+                  if event.turn is not None and event.turn.lines and event.turn.key})
 
 
 def render(key: str, index: int, lines: dict[str, tuple[str, ...]] | None = None, **values: str) -> str:

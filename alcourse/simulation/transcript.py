@@ -32,7 +32,7 @@ def line_text(result: Result, row: Turn) -> str:
         actions = spec.problem.actions or ("talk to the people involved",)
         action = actions[index % len(actions)]
         action = action[:1].lower() + action[1:]
-    return render(key, index, scenario.lines, presenter=names.get(presenter, "you"),
+    return render(key, index, scenario.own_lines, presenter=names.get(presenter, "you"),
                   name=names.get(target, target), target=names.get(target, "everyone"), problem=problem,
                   action=action)
 

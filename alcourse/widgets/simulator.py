@@ -31,7 +31,8 @@ from alcourse.curriculum.model import SimulationSpec
 from alcourse.simulation.engine import ADVISER, DecisionRecord, Intervention
 from alcourse.simulation.play import Playthrough
 from alcourse.simulation.rulebook import Rulebook, default_rulebook
-from alcourse.simulation.scenario import load_scenario
+from alcourse.simulation.scenario import Catalogue, load_scenario
+from alcourse.simulation.texts import TEMPLATES, render
 from alcourse.simulation.transcript import line_text
 from alcourse.simulation.turns import Turn
 from alcourse.simulation.vocabulary import DIRECTIVE, MOVE_LABELS, MOVES, TARGET_SET
@@ -52,6 +53,9 @@ STYLE = """<style>
   outline: 3px solid #1a4480; outline-offset: 2px;
 }
 </style>"""
+
+MAX_OWN = 600
+"""Characters kept of a trainee's own words for one move."""
 
 PHASE_NAMES = {"check-in": "Check-in", "bids": "Bids for time", "account": "Presenter's account",
                "questions": "Questions", "summary": "Summary", "actions": "Actions",
@@ -140,10 +144,15 @@ def _in_ten(chance: float) -> int:
 class SimulatorWidget(widgets.VBox):
     """Play one simulated programme; the path is saved to ``choices`` at every step."""
 
-    def __init__(self, spec: SimulationSpec, choices: Choices) -> None:
+    def __init__(self, spec: SimulationSpec, choices: Choices, catalogue: Catalogue | None = None) -> None:
         self.spec = spec
         self.choices = choices
-        self.scenario = load_scenario(spec.scenario)
+        self.catalogue = catalogue
+        saved = getattr(choices, "scenario_of", lambda _: "")(spec.id)
+        if catalogue is not None and saved in catalogue.scenarios:
+            self.scenario = catalogue.scenarios[saved]
+        else:
+            self.scenario = load_scenario(spec.scenario)
         self.names = {m.id: m.name for m in self.scenario.members}
         self.game = Playthrough(self.scenario, spec.seed or None, choices.path_of(spec.id))
         self.revealed = 0
@@ -164,14 +173,25 @@ class SimulatorWidget(widgets.VBox):
                                          description="Your move:", layout=widgets.Layout(width="auto"),
                                          style={"description_width": "initial"})
         self.move.add_class("alcourse-move")
+        self.move.observe(lambda _: self._offer_wordings(), names="value")
+        self.wording = widgets.Dropdown(description="Your words:", style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="auto"))
+        self.wording.add_class("alcourse-wording")
+        self.own = widgets.Textarea(description="Or your own words:", placeholder="Type what you would say "
+                                    "(optional). Choose above the move it is.",
+                                    style={"description_width": "initial"},
+                                    layout=widgets.Layout(width="90%"))
+        self.own.add_class("alcourse-own-words")
         self.target = widgets.Dropdown(description="Aimed at:", style={"description_width": "initial"})
         self.target.add_class("alcourse-target")
+        self.target.observe(lambda _: self._offer_wordings(), names="value")
         self.choose_button = widgets.Button(description="Make this move", button_style="",
                                             tooltip="Make the chosen move at this moment")
         self.choose_button.add_class("alcourse-choose")
         self.choose_button.on_click(lambda _: self._on_choose())
         self.feedback = widgets.HTML()
-        self.decision_box = widgets.VBox([self.cue, self.move, self.target, self.choose_button])
+        self.decision_box = widgets.VBox([self.cue, self.move, self.target, self.wording, self.own,
+                                          self.choose_button])
         self.rewind_to = widgets.Dropdown(description="Rewind to:", style={"description_width": "initial"},
                                           layout=widgets.Layout(width="auto"))
         self.rewind_to.add_class("alcourse-rewind-to")
@@ -181,10 +201,17 @@ class SimulatorWidget(widgets.VBox):
         self.rewind_button.add_class("alcourse-rewind")
         self.rewind_button.on_click(lambda _: self.rewind(self.rewind_to.value))
         self.debrief = widgets.HTML()
-        intro = widgets.HTML(
-            f"{STYLE}<h3>{html.escape(spec.title)}</h3><p>{html.escape(self.scenario.briefing)}</p>"
-            f"<p>{html.escape(spec.instructions)}</p>")
-        super().__init__([intro, self.status, self.turns_html,
+        self.intro = widgets.HTML()
+        self.pick_scenario = widgets.Dropdown(
+            description="Set to facilitate:", style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto", display="" if catalogue is not None else "none"),
+            options=[(s.title, sid) for sid, s in (catalogue.scenarios.items() if catalogue else ())]
+            or [(self.scenario.title, self.scenario.id)],
+            value=self.scenario.id)
+        self.pick_scenario.add_class("alcourse-pick-scenario")
+        self.pick_scenario.observe(lambda change: self.switch_scenario(change["new"]), names="value")
+        self._show_intro()
+        super().__init__([self.intro, self.pick_scenario, self.status, self.turns_html,
                           widgets.HBox([self.next_button, self.skip_button]),
                           self.feedback, self.decision_box,
                           widgets.HBox([self.rewind_to, self.rewind_button]), self.debrief],
@@ -195,6 +222,29 @@ class SimulatorWidget(widgets.VBox):
         self._refresh()
 
     # ----- what the trainee sees
+    def _show_intro(self) -> None:
+        problems = "".join(f"<li>{html.escape(p)}</li>" for p in (self.catalogue.problems
+                                                                   if self.catalogue else ()))
+        note = (f"<p>These scenario files could not be used:</p><ul>{problems}</ul>" if problems else "")
+        self.intro.value = (f"{STYLE}<h3>{html.escape(self.spec.title)}</h3>"
+                            f"<p>{html.escape(self.scenario.briefing)}</p>"
+                            f"<p>{html.escape(self.spec.instructions)}</p>{note}")
+
+    def _offer_wordings(self) -> None:
+        move = self.move.value
+        pending = self.game.pending
+        if move is None or move == "none" or pending is None:
+            self.wording.options, self.wording.layout.display = [], "none"
+            return
+        lines = self.scenario.own_lines.get(move) or TEMPLATES.get(move, ())
+        target = self.names.get(self.target.value or "", "everyone")
+        presenter = self.names.get(pending.presenter, "you")
+        options = [(render(move, i, self.scenario.own_lines, target=target, presenter=presenter), i)
+                   for i in range(len(lines))]
+        self.wording.options = options
+        self.wording.value = options[0][1] if options else None
+        self.wording.layout.display = "" if len(options) > 1 else "none"
+
     def _segment(self) -> list[Turn]:
         index = len(self.game.path)
         return self.game.rows_since(index)
@@ -276,6 +326,29 @@ class SimulatorWidget(widgets.VBox):
         self.revealed = len(self._segment())
         self._refresh()
 
+    def switch_scenario(self, scenario_id: str) -> None:
+        """Facilitate another set (only before the first decision: the path belongs to one set)."""
+        if self.catalogue is None or scenario_id == self.scenario.id:
+            return
+        if self.game.path:
+            self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
+                                   f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
+                                   "<strong>\u2753 Rewind to the start first.</strong> Your choices "
+                                   f"belong to the set you are facilitating "
+                                   f"({html.escape(self.scenario.title)}); rewind to decision 1 to choose "
+                                   "another set.</div>")
+            self.pick_scenario.value = self.scenario.id
+            return
+        self.scenario = self.catalogue.scenarios[scenario_id]
+        self.names = {m.id: m.name for m in self.scenario.members}
+        self.game = Playthrough(self.scenario, self.spec.seed or None)
+        if not self._save():
+            return
+        self.revealed = 0
+        self.feedback.value = ""
+        self._show_intro()
+        self._refresh()
+
     def _on_choose(self) -> None:
         if self.move.value is None:
             self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
@@ -284,14 +357,18 @@ class SimulatorWidget(widgets.VBox):
                                    "</strong> Pick one of the moves above (deliberately saying nothing is "
                                    "a move too).</div>")
             return
-        self.choose(self.move.value, self.target.value or TARGET_SET)
+        self.choose(self.move.value, self.target.value or TARGET_SET,
+                    wording=self.wording.value if self.wording.value is not None else -1,
+                    own=self.own.value.strip())
 
-    def choose(self, move: str, target: str = TARGET_SET) -> None:
-        """Make a move at the pending decision; it is saved at once."""
+    def choose(self, move: str, target: str = TARGET_SET, *, wording: int = -1, own: str = "") -> None:
+        """Make a move at the pending decision (in one of its wordings, or the trainee's own
+        words); it is saved at once."""
         pending = self.game.pending
         if pending is None:
             return
-        record = self.game.choose(Intervention(move, target))
+        record = self.game.choose(Intervention(move, target, own=own[:MAX_OWN], wording=wording))
+        self.own.value = ""
         if not self._save():
             return
         self.last = record
@@ -305,6 +382,12 @@ class SimulatorWidget(widgets.VBox):
             self.choices.save_path(self.spec.id, self.scenario.id, self.game.seed, self.game.path,
                                    rewound=rewound)
         except StaleAnswersError:
+            saved = getattr(self.choices, "scenario_of", lambda _: "")(self.spec.id)
+            if self.catalogue is not None and saved in self.catalogue.scenarios:
+                self.scenario = self.catalogue.scenarios[saved]  # the saved game's own set
+                self.names = {m.id: m.name for m in self.scenario.members}
+                self._show_intro()
+                self.pick_scenario.value = saved
             self.game = Playthrough(self.scenario, self.game.seed, self.choices.path_of(self.spec.id))
             self.revealed = len(self._segment())
             self.feedback.value = (
