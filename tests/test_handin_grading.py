@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 OTHER = "m04-the-participant"
 DUE = WHEN + timedelta(hours=12)
 TRAINEES = {"ann": ("Ann Lee", WHEN, True), "bob": ("Bob Stone", WHEN + timedelta(days=1), False),
-            "cara": ("Cara Diaz", WHEN, False)}
+            "cara": ("Cara Diaz", WHEN, True)}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -103,9 +103,10 @@ def test_every_good_hand_in_is_graded_right_and_late_is_nbgraders(programme, tmp
     assert run("export", str(programme["folder"].root), "--out", str(out)).returncode == 0
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
     for trainee, points in programme["expected"].items():
-        assert float(rows[trainee]["score"]) == pytest.approx(points), trainee
-        # every module has a written answer (an nbgrader task) for the trainer to mark, even unwritten
-        assert rows[trainee]["status"] == "needs manual grading", trainee
+        assert float(rows[trainee]["autograded_score"]) == pytest.approx(points), trainee
+        # a written answer is an nbgrader task for the trainer to mark; an empty one scores 0 at once
+        wrote = TRAINEES[trainee][2]
+        assert rows[trainee]["status"] == ("needs manual grading" if wrote else "graded"), trainee
     from nbgrader.api import Gradebook
 
     folder = programme["folder"]
@@ -145,13 +146,21 @@ def test_programme_view_and_moodle_export_match_the_known_grades(programme, tmp_
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "programme.html").read_text()
     assert 'lang="en"' in page and "<script" not in page and "http" not in page.split("<main>")[1]
+    modules_part, _, competences_part = page.partition("<h2>Competences</h2>")
     cells = {m.group(1): m.group(2) for m in re.finditer(
-        r'<tr><th scope="row">([^<]+)</th>\s*<td>(.*?)</td>', page, re.S)}
+        r'<tr><th scope="row">([^<]+)</th>\s*<td>(.*?)</td>', modules_part, re.S)}
+    # per-competence results across modules: a graded trainee has a level, nobody shows a zero
+    competence_rows = {m.group(1): m.group(2) for m in re.finditer(
+        r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', competences_part, re.S)}
+    assert set(competence_rows) >= {"cara", "ann"}
+    assert "Contracting and ground rules" in competences_part
+    assert re.search(r": (not-yet|competent|strong)</td>", competence_rows["cara"]), competence_rows["cara"]
     points = dict(programme["expected"])
     points["cara"] += marked
     assert cells["absent"] == "missing"
     bob_percent = 100 * points["bob"] / maximum
-    assert cells["bob"].startswith("needs marking, late<span class=\"score\">"
+    # bob wrote nothing: his empty written answer scores 0 at once, leaving nothing to mark
+    assert cells["bob"].startswith("graded, late<span class=\"score\">"
                                    f"{points['bob']:g} / {maximum:g} ({bob_percent:.0f}%)</span>")
     assert cells["cara"] == f"graded<span class=\"score\">{points['cara']:g} / {maxima['cara']:g} " \
         f"({100 * points['cara'] / maxima['cara']:.0f}%)</span>"
@@ -175,7 +184,7 @@ def test_programme_view_and_moodle_export_match_the_known_grades(programme, tmp_
     assert rows[0][2].startswith("Feedback: 3. ")
     got = {r[0]: r[1:] for r in rows[1:]}
     assert got["cara"][0] == f"{points['cara']:g}" and got["cara"][1] == "graded"
-    assert got["bob"][0] == "-" and got["bob"][1].startswith("needs marking: ")
+    assert got["bob"][0] == f"{points['bob']:g}" and got["bob"][1].startswith("graded"), got["bob"]
     assert got["ann"][0] == "-" and got["ann"][1].startswith("needs marking: 1 written answer")
     assert got["absent"] == ["-", "missing"]
 

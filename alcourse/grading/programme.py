@@ -19,10 +19,11 @@ Cell(label='failed, late', score='', why='empty file')
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
@@ -159,9 +160,26 @@ def render(view: ProgrammeView) -> str:
     return env.get_template("programme.html.j2").render(view=view)
 
 
+def competence_table(cur: Curriculum, per_trainee: Mapping[str, Mapping[str, Any]]) -> CompetenceTable:
+    """Each trainee's result per competence of the framework, over the modules graded so far.
+
+    ``per_trainee`` maps a trainee to their :class:`~alcourse.grading.competences.CompetenceResult`
+    per competence id (see :func:`alcourse.grading.report.competences_by_trainee`).
+    """
+    ids = list(cur.course.competences)
+    return CompetenceTable(
+        tuple(cur.course.competences[c].title for c in ids),
+        tuple((student, tuple(results[c].describe() if c in results else "nothing graded yet" for c in ids))
+              for student, results in sorted(per_trainee.items())))
+
+
 def write_programme(folder: CourseFolder, cur: Curriculum, out: Path) -> tuple[Path, list[Path]]:
     """The programme page at ``out``, and each trainee's progress page in ``feedback/TRAINEE/``."""
-    view = programme_view(folder, cur)
+    from alcourse.grading.report import competences_by_trainee
+
+    rows = collect(folder)
+    view = programme_view(folder, cur, rows,
+                          competences=competence_table(cur, competences_by_trainee(folder, rows, cur)))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(view), encoding="utf-8")
     return out, write_progress_pages(folder, view)

@@ -189,7 +189,7 @@ def _percent(row: CohortRow) -> float | None:
     return row.percent
 
 
-def _competences(folder: CourseFolder, rows: list[CohortRow], cur: Curriculum
+def competences_by_trainee(folder: CourseFolder, rows: list[CohortRow], cur: Curriculum
                  ) -> dict[str, dict[str, CompetenceResult]]:
     """Each trainee's results per competence, over their graded modules."""
     by_student: dict[str, list[tuple[str, dict[str, dict[str, str]] | None, tuple]]] = defaultdict(list)
@@ -266,7 +266,7 @@ def build_report(folder: CourseFolder, cur: Curriculum, now: datetime | None = N
                    + "".join(f'<tr><th scope="row">{_bin_label(lo, hi)}</th><td class="num">{c}</td></tr>'
                              for c, (lo, hi) in zip(counts, BINS, strict=True)) + "</tbody></table>")
 
-    out.append(cohort_competence_html(_competences(folder, rows, cur), cur.course))
+    out.append(cohort_competence_html(competences_by_trainee(folder, rows, cur), cur.course))
 
     items, questions = analyse_answers(folder, rows, cur)
     out.append("<h2>Content items (competences)</h2>")
