@@ -44,7 +44,8 @@ def test_trainee_answers_a_widget_exercise_in_jupyterlab(released, tmp_path):
         feedback = exercise.locator(".alcourse-feedback").first
         feedback.wait_for(timeout=20_000)
         text = feedback.inner_text()
-        assert ("Right." in text) or ("Not quite." in text)
+        # best, partly right (a plausible option with part of the points) or not quite
+        assert any(verdict in text for verdict in ("Right.", "Partly.", "Not quite."))
         page.wait_for_timeout(300)
         page.screenshot(path=str(tmp_path / "lab.png"))
         browser.close()
