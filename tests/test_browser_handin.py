@@ -93,9 +93,9 @@ def test_hand_in_from_jupyterlite_is_a_browser_download_that_grades_and_gets_fee
     out = tmp_path / "grades.csv"
     assert cli("export", str(folder.root), "--out", str(out)).returncode == 0
     [row] = list(csv.DictReader(io.StringIO(out.read_text())))
+    # the written answer is an nbgrader task; left unwritten here, it scores 0 with nothing to mark
+    assert row["status"] == "graded"
     assert (row["student"], float(row["score"])) == ("lite.trainee", pytest.approx(points))
-    # the written answer is an nbgrader task the trainer marks (here left unwritten)
-    assert row["status"] == "needs manual grading"
     feedback = cli("feedback", str(folder.root), MODULE)
     assert feedback.returncode == 0, feedback.stderr
     assert list((folder.root / "feedback" / "lite.trainee" / MODULE).glob("*.html"))
