@@ -46,20 +46,28 @@ def jupyter_lab(root: Path, log: Path, extra: list[str] | None = None) -> Iterat
            *(extra or [])]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
+    url = f"http://127.0.0.1:{port}"
+    with _serving(cmd, env, log, f"{url}/api/status?token={token}", "JupyterLab"):
+        yield f"{url}|{token}"
+
+
+@contextlib.contextmanager
+def _serving(cmd: list[str], env: dict[str, str], log: Path, probe: str, what: str,
+             cwd: Path | None = None) -> Iterator[None]:
+    """Run a server, wait until ``probe`` answers (at most 60 s), and stop it afterwards."""
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         try:
-            url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                    urllib.request.urlopen(probe, timeout=2)
                     break
                 except OSError:
                     if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()}") from None
+                        raise RuntimeError(f"{what} did not start:\n{log.read_text()}") from None
                     time.sleep(0.3)
-            yield f"{url}|{token}"
+            yield
         finally:
             proc.terminate()
             try:
@@ -101,22 +109,5 @@ def voila(root: Path, log: Path) -> Iterator[str]:
 
     port = free_port()
     argv, env = command(root, port)
-    with log.open("w") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/tree", timeout=2)
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"Voila did not start:\n{log.read_text()}") from None
-                    time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with _serving(list(argv), dict(env), log, f"http://127.0.0.1:{port}/voila/tree", "Voila", cwd=root):
+        yield f"http://127.0.0.1:{port}"
