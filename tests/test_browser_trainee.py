@@ -49,8 +49,14 @@ def _saved_path(answers):
 
 
 def _move(sim, page, move="Catalytic"):
-    sim.locator("button.alcourse-skip").click()
-    sim.locator(".alcourse-cue").wait_for(state="visible", timeout=20_000)
+    # skip to the decision, unless the next decision comes with no turns before it (skip is then off)
+    skip, choose = sim.locator("button.alcourse-skip"), sim.locator("button.alcourse-choose")
+    deadline = time.monotonic() + 30
+    while not (sim.locator(".alcourse-cue").is_visible() and choose.is_enabled()):
+        if skip.is_enabled():
+            skip.click()
+        assert time.monotonic() < deadline, "the simulator never reached a decision"
+        page.wait_for_timeout(200)
     sim.locator(".alcourse-move label", has_text=move).locator("input[type=radio]").check()
     sim.locator("button.alcourse-choose").click()
 
