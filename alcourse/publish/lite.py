@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "book" / "lite"
 VENDOR = ROOT / "book" / "_vendor" / "lite"
 OUTPUT = ROOT / "_build" / "html" / "lite"
-# what `import alcourse` needs in the browser; nbformat, pandas and matplotlib are for
-# authoring and grading, which happen outside the browser
-BROWSER_REQUIRES = ("ipywidgets", "pyyaml")
+# what `import alcourse` needs in the browser (Jinja2 renders the widgets' HTML); nbformat,
+# pandas and matplotlib are for authoring and grading, which happen outside the browser
+BROWSER_REQUIRES = ("ipywidgets", "pyyaml", "jinja2")
 LITE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 # a fixed timestamp keeps the wheel byte-identical between builds of the same code
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

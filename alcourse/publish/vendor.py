@@ -8,8 +8,8 @@ serve them ourselves:
 - the pure-Python wheels the kernel needs from the lock file (micropip, IPython and its
   dependencies, jedi) come from PyPI. PyPI's files are not byte-identical to Pyodide's, so their
   ``sha256`` in the lock file is replaced;
-- PyYAML has no pure-Python wheel anywhere, so one is built from the sdist without the C
-  extension and replaces Pyodide's compiled (CDN-only) entry;
+- PyYAML and MarkupSafe (which Jinja2 needs) have no pure-Python wheel anywhere, so one is
+  built from each sdist without its C extension and replaces Pyodide's compiled (CDN-only) entry;
 - ``comm``, ``ipywidgets`` and ``jupyterlab_widgets`` wheels, at the versions installed here so
   that the kernel side matches the widget manager JupyterLite ships from this environment.
 
@@ -37,6 +37,8 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
                  "pyodide-lock.json")
 # What the kernel installs from the lock file at start-up (see the kernel worker's initKernel).
 KERNEL_ROOTS = ("micropip", "packaging", "ipython", "jedi")
+# What alcourse itself imports in the browser besides the widgets: Jinja2 renders its HTML.
+LIBRARY_ROOTS = ("jinja2",)
 # Installed with the kernel side of ipywidgets; versions are taken from this environment.
 WIDGET_WHEELS = ("comm", "ipywidgets", "jupyterlab_widgets")
 
@@ -109,18 +111,28 @@ def pure_wheels(lock: dict, names: list[str], dest: Path, python: str) -> None:
         entry["sha256"] = sha256(wheel)
 
 
-def pure_pyyaml(lock: dict, dest: Path) -> None:
-    """A pure-Python PyYAML wheel (no libyaml) to replace Pyodide's compiled one."""
-    version = importlib.metadata.version("PyYAML")
+# Lock entries Pyodide compiles (served only from its CDN), with how to build a pure-Python wheel
+# from the project's sdist instead: PyYAML's setup.py drops its C extension when
+# PYYAML_FORCE_LIBYAML is 0; MarkupSafe's setup.py falls back to its pure-Python module when the C
+# compiler fails, which CC=false makes certain.
+BUILT_PURE: dict[str, tuple[str, dict[str, str], list[str]]] = {
+    "pyyaml": ("PyYAML", {"PYYAML_FORCE_LIBYAML": "0"}, ["yaml"]),
+    "markupsafe": ("MarkupSafe", {"CC": "false"}, ["markupsafe"]),
+}
+
+
+def pure_from_sdist(lock: dict, dest: Path, name: str) -> None:
+    """A pure-Python wheel of lock entry ``name``, built from its sdist, replacing the compiled one."""
+    project, env, imports = BUILT_PURE[name]
+    version = importlib.metadata.version(project)
     with tempfile.TemporaryDirectory() as tmp:
-        _pip("download", "--no-deps", "--no-binary=:all:", f"PyYAML=={version}", "-d", tmp)
+        _pip("download", "--no-deps", "--no-binary=:all:", f"{project}=={version}", "-d", tmp)
         sdist = next(Path(tmp).glob("*.tar.gz"))
-        # PyYAML's setup.py drops its C extension when this is 0, which makes the wheel pure
-        _pip("wheel", "--no-deps", "-w", tmp, str(sdist), env={"PYYAML_FORCE_LIBYAML": "0"})
+        _pip("wheel", "--no-deps", "-w", tmp, str(sdist), env=env)
         wheel = next(Path(tmp).glob("*-py3-none-any.whl"))
         shutil.copy2(wheel, dest / wheel.name)
-    entry = lock["packages"]["pyyaml"]
-    entry.update(file_name=wheel.name, sha256=sha256(dest / wheel.name), imports=["yaml"],
+    entry = lock["packages"][name]
+    entry.update(file_name=wheel.name, sha256=sha256(dest / wheel.name), imports=imports,
                  version=version, depends=[])
 
 
@@ -142,8 +154,10 @@ def vendor(dest: Path) -> None:
     lock_path = runtime / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text(encoding="utf-8"))
     python = ".".join(lock["info"]["python"].split(".")[:2])
-    pure_wheels(lock, lock_closure(lock["packages"], KERNEL_ROOTS), runtime, python)
-    pure_pyyaml(lock, runtime)
+    names = lock_closure(lock["packages"], KERNEL_ROOTS + LIBRARY_ROOTS)
+    pure_wheels(lock, [n for n in names if n not in BUILT_PURE], runtime, python)
+    for name in BUILT_PURE:
+        pure_from_sdist(lock, runtime, name)
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
     widget_wheels(wheels)
     (dest / "VERSION").write_text(f"pyodide {version}\n", encoding="utf-8")
