@@ -102,7 +102,7 @@ course: setup
 	$(BIN)/alcourse release $(COURSE)
 	$(BIN)/alcourse workspace $(COURSE) $(WORKSPACE)
 	$(BIN)/python -m alcourse.profile $(PROFILE) >/dev/null
-	JUPYTER_CONFIG_DIR=$(PROFILE) PYTHONWARNINGS=ignore::DeprecationWarning PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
+	JUPYTER_CONFIG_DIR=$(PROFILE) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.root_dir=$(WORKSPACE) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 test: setup chromium

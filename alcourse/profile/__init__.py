@@ -47,12 +47,6 @@ def page_config() -> dict[str, Any]:
     return {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}}
 
 
-# Deprecation warnings are for the developers of the extensions that raise them (voila reads
-# jupyter-server's deprecated ServerApp.token); a trainee cannot act on them, so their server
-# does not print them. Errors and other warnings still show.
-TRAINEE_WARNINGS = "ignore::DeprecationWarning"
-
-
 def server_config(start_page: str = START_PAGE) -> dict[str, Any]:
     """``jupyter_server_config.json`` for trainees: no terminals, the start page opens first."""
     return {
@@ -75,7 +69,6 @@ def lab_environment(config_dir: Path, base: dict[str, str] | None = None) -> dic
     """The environment for a trainee's JupyterLab using the profile in ``config_dir``."""
     env = dict(os.environ if base is None else base)
     env["JUPYTER_CONFIG_DIR"] = str(write_profile(config_dir))
-    env["PYTHONWARNINGS"] = TRAINEE_WARNINGS
     return env
 
 
