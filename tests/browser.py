@@ -25,6 +25,17 @@ def require_chromium() -> None:
                            "when run as root) or `sudo apt-get install chromium`")
 
 
+def wait_until(check, timeout: float = 30.0, what: str = "the condition"):  # type: ignore[no-untyped-def]
+    """Poll ``check`` every 0.2 s until it returns something true; return that value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, jupyter_lab, open_notebook, require_chromium, run_all
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    jupyter_lab,
+    open_notebook,
+    require_chromium,
+    run_all,
+    wait_until,
+)
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,13 +31,7 @@ def _saved(path):
 
 
 def _wait_for(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the saved choices")
+    return wait_until(check, timeout, "the saved choices")
 
 
 def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):

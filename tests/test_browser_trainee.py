@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import KERNEL_READY, jupyter_lab, run_all, shots
+from tests.browser import KERNEL_READY, jupyter_lab, run_all, shots, wait_until
 from tests.site import open_alone, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,13 +33,7 @@ def lab(tmp_path_factory):
 
 
 def _wait_for(check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+    return wait_until(check, timeout)
 
 
 def _saved_path(answers):
