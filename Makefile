@@ -20,7 +20,7 @@ BWRAP := bwrap
 # depend on how require.js resolved it); every widget page lives in book/modules.
 FONTS := book/_vendor/extra/book/modules/@jupyter-widgets
 
-.PHONY: setup course test book lite notebooks lint chromium bubblewrap clean help
+.PHONY: setup course test typecheck book lite notebooks lint chromium bubblewrap clean help
 help:
 	@echo "make course   set up, release the trainee notebooks and open JupyterLab"
 	@echo "make test     set up and run every test (installs chromium if root)"
@@ -105,8 +105,12 @@ course: setup
 	JUPYTER_CONFIG_DIR=$(PROFILE) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.root_dir=$(WORKSPACE) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-test: setup chromium
+test: setup chromium typecheck
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
+
+# mypy, strict, over alcourse/ (settings in pyproject.toml)
+typecheck: setup
+	$(BIN)/mypy
 
 # From a clean _build/html with warnings as errors, pages executed from the cache; skipped
 # when nothing it is made from changed (alcourse/publish/bookbuild.py).

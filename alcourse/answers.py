@@ -121,7 +121,8 @@ class AnswerStore:
             return  # this store has read nothing: it holds no view that could be behind
         disk = self._read()
         for name, section in self._guarded(data).items():
-            on_disk = disk.get(name) if isinstance(disk.get(name), dict) else {}
+            entry = disk.get(name)
+            on_disk: dict[str, Any] = entry if isinstance(entry, dict) else {}
             seen = self._seen.setdefault(name, {})
             for key in set(section) | set(on_disk):
                 now = on_disk.get(key, _ABSENT)

@@ -65,7 +65,7 @@ def _named(key: object) -> str:
     return "" if _PLAIN_KEY.match(str(key)) else f"the key {str(key)!r} "
 
 
-class LMap(dict):  # type: ignore[type-arg]
+class LMap(dict[str, Any]):
     """A mapping that remembers the file and the line of itself and of each key."""
 
     file: str = "<string>"
@@ -76,7 +76,7 @@ class LMap(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class LList(list):  # type: ignore[type-arg]
+class LList(list[Any]):
     """A list that remembers the file and the line of itself and of each element."""
 
     file: str = "<string>"
@@ -218,7 +218,7 @@ def _convert(tp: Any, data: Any, error: type[LocatedError], path: str,
             except LocatedError:
                 continue
         raise error(file, line, path, f"should be {_describe(tp)}")
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
             raise error(file, line, path, f"should be {_describe(tp)}, not {_show(data)}")
         hints = typing.get_type_hints(tp)
@@ -229,7 +229,7 @@ def _convert(tp: Any, data: Any, error: type[LocatedError], path: str,
                     file, _line_of(data, key, line), child_field(path, key),
                     f"{_named(key)}is not a known field; allowed: {', '.join(fields)}",
                 )
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         for name, field in fields.items():
             if name not in data:
                 no_default = (field.default is dataclasses.MISSING

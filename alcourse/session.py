@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alcourse.answers import AnswerStore
 from alcourse.curriculum import Curriculum, load_curriculum
-from alcourse.curriculum.model import Reflection
+from alcourse.curriculum.model import Reflection, SimulationSpec
+from alcourse.exercises.model import Exercise
+
+if TYPE_CHECKING:  # the simulator loads only in modules that have one
+    from alcourse.simulation.play import ChoiceStore, Playthrough
+    from alcourse.simulation.scenario import Catalogue
 
 
 class StillToDo(Exception):
@@ -63,7 +68,7 @@ class Session:
         self.folder = Path(folder) if folder is not None else Path.cwd()
         self.store = AnswerStore.beside(module_id, self.folder)
 
-    def _exercise(self, exercise_id: str):  # type: ignore[no-untyped-def]
+    def _exercise(self, exercise_id: str) -> Exercise:
         if exercise_id not in {s.id for s in self.module.exercise_specs()}:
             raise KeyError(f"module {self.module.id!r} has no exercise {exercise_id!r}")
         return self.curriculum.exercise(exercise_id)
@@ -121,23 +126,23 @@ class Session:
         return exercise.check(self.store.graded(exercise_id)).points
 
     # ----- simulations: graded by replaying the path saved beside the notebook
-    def _simulation(self, sim_id: str):  # type: ignore[no-untyped-def]
+    def _simulation(self, sim_id: str) -> SimulationSpec:
         for spec in self.module.simulations():
             if spec.id == sim_id:
                 return spec
         raise KeyError(f"module {self.module.id!r} has no simulation {sim_id!r}")
 
-    def _choices(self):  # type: ignore[no-untyped-def]
+    def _choices(self) -> ChoiceStore:
         from alcourse.simulation.play import ChoiceStore
 
         return ChoiceStore(self.store.path, self.module.id)
 
-    def _catalogue(self):  # type: ignore[no-untyped-def]
+    def _catalogue(self) -> Catalogue:
         from alcourse.simulation.scenario import catalogue
 
         return catalogue(self.folder / "scenarios")
 
-    def _replay(self, sim_id: str):  # type: ignore[no-untyped-def]
+    def _replay(self, sim_id: str) -> Playthrough:
         from alcourse.simulation.play import replay
         from alcourse.simulation.scenario import load_scenario
 
@@ -224,9 +229,9 @@ class Session:
             if not game.finished:
                 todo.append(f"'{spec.title}': {len(game.result().meetings)} of {game.scenario.meetings} "
                             "meetings played")
-        for spec in self.module.exercise_specs():
-            exercise = self.curriculum.exercise(spec.id)
-            result = exercise.check(self.store.graded(spec.id))
+        for exercise_spec in self.module.exercise_specs():
+            exercise = self.curriculum.exercise(exercise_spec.id)
+            result = exercise.check(self.store.graded(exercise_spec.id))
             if not result.complete:
                 todo.append(f"'{exercise.title}': {result.total - result.answered} of "
                             f"{result.total} not answered")

@@ -22,7 +22,7 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b = sub.add_parser("build", help="regenerate notebooks, book pages and _toc.yml from the data")
     b.add_argument("--root", default=".", help="repository root (default: current folder)")
     b.add_argument("--check", action="store_true", help="only report out-of-date files")

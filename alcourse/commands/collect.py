@@ -39,7 +39,7 @@ def _collect(args: argparse.Namespace) -> int:
     return 1 if counts.get(REFUSED) else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser("collect", help="file hand-in files (MODULE--TRAINEE.alcourse.zip) into the course "
                        "folder's submitted/ for grading")
     c.add_argument("dir", help="the course folder")

@@ -88,7 +88,7 @@ def write_start_page(workspace: Path) -> Path:
     return page
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser("course", help="manage an nbgrader course folder")
     csub = c.add_subparsers(dest="course_command", required=True)
     ci = csub.add_parser("init", help="create a ready-to-use course folder")

@@ -204,10 +204,9 @@ def _trainer(args: argparse.Namespace) -> int:
     # that Ctrl+C and signals reach JupyterLab itself
     os.chdir(folder.root)
     os.execve(sys.executable, cmd, env)  # noqa: S606 - a fixed argv, no shell
-    return 0  # not reached
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     g = sub.add_parser("grade", help="autograde every submission of a module (in parallel, sandboxed)")
     g.add_argument("dir", help="the course folder")
     g.add_argument("module", help="module id, e.g. m03-traditional-vs-action-learning")

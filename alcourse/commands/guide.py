@@ -21,7 +21,7 @@ def _guide(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     g = sub.add_parser("marking-guide", help="write the trainers' marking guide (HTML)")
     g.add_argument("--out", default="marking-guide.html", help="where to write it")
     g.set_defaults(func=_guide)

@@ -50,7 +50,7 @@ def _trainer_step(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     h = sub.add_parser("hub", help="run a cohort on JupyterHub (run as root)")
     hsub = h.add_subparsers(dest="hub_command", required=True)
     i = hsub.add_parser("init", help="make a hub folder: accounts, exchange, course, configuration")

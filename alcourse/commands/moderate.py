@@ -52,7 +52,7 @@ def _moderate(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     m = sub.add_parser("moderate", help="second-mark a sample of written reflections and record agreed marks")
     m.add_argument("course", help="the course folder")
     m.add_argument("module", help="the module (nbgrader assignment)")

@@ -102,7 +102,7 @@ def _feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ob = sub.add_parser("observe",
                         help="observe practice sets: coding app, debrief, observer agreement, rubric")
     osub = ob.add_subparsers(dest="observe_command", required=True)

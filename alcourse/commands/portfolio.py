@@ -76,7 +76,7 @@ def _agree(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("portfolio", help="reflective portfolio: check, export, mark with the rubric")
     psub = p.add_subparsers(dest="portfolio_command", required=True)
     c = psub.add_parser("check", help="check a portfolio file and show which competences are thin")

@@ -74,7 +74,7 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sc = sub.add_parser("scenario", help="check simulator scenario files")
     ssub = sc.add_subparsers(dest="scenario_command", required=True)
     v = ssub.add_parser("validate", help="check scenario files (and events or moves files); exit 0 if all "

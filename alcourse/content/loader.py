@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alcourse.content.model import ContentFile, Course
 from alcourse.located import LocatedError, build, read_yaml
@@ -53,13 +55,16 @@ def load_course(folder: Path | None = None) -> Course:
         raw = _read_file(path)
         content = _build_file(raw, path)
         lines = _id_lines(raw)
-        for group, target in (
+        # each group's records go into the course's map of the same kind; the pairing is
+        # the tuple below, which a type checker cannot follow through a loop variable
+        groups: tuple[tuple[Sequence[Any], MutableMapping[str, Any]], ...] = (
             (content.sources, course.sources),
             (content.collections, course.collections),
             (content.tables, course.tables),
             (content.glossary, course.glossary),
             (content.competences, course.competences),
-        ):
+        )
+        for group, target in groups:
             for record in group:
                 ids = [record.id]
                 ids += [i.id for i in getattr(record, "items", ())]
@@ -74,7 +79,7 @@ def load_course(folder: Path | None = None) -> Course:
                         )
                     seen[item_id] = f"{path.name}:{line}"
                     raw_lines[item_id] = (path, line)
-                target[record.id] = record  # type: ignore[index]
+                target[record.id] = record
     _check_sources(course, raw_lines)
     return course
 

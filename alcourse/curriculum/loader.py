@@ -11,7 +11,7 @@ from alcourse.content.model import Course
 from alcourse.curriculum.model import Module
 from alcourse.exercises.builders import build_exercise
 from alcourse.exercises.model import Exercise
-from alcourse.located import build, read_yaml
+from alcourse.located import LMap, build, read_yaml
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _tag_sites(raw_block: Any, where: str) -> list[tuple[Any, str]]:
 def _check_competences(raw_block: Any, where: str, path: Path, course: Course) -> None:
     """Unknown competence ids fail at the line that names them."""
     for node, field_path in _tag_sites(raw_block, where):
-        if not isinstance(node, dict) or "competences" not in node:
+        if not isinstance(node, LMap) or "competences" not in node:
             continue
         for tag in node["competences"] or ():
             if tag not in course.competences:
@@ -109,7 +109,7 @@ def _check_competences(raw_block: Any, where: str, path: Path, course: Course) -
                     f"{', '.join(course.competences)} (see competences.yaml)")
 
 
-def _check_module(module: Module, path: Path, raw: dict, cur: Curriculum, known: set[str]) -> None:
+def _check_module(module: Module, path: Path, raw: dict[str, Any], cur: Curriculum, known: set[str]) -> None:
     blocks = raw["blocks"]
     module_exercises: set[str] = set()
     for index, block in enumerate(module.blocks):

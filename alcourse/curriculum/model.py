@@ -94,7 +94,8 @@ class ExerciseSpec:
 
         Sort and pair exercises have one question per table row and no per-item tags.
         """
-        for part in (*self.items, *self.situations):
+        parts: tuple[ClassifyItem | Situation, ...] = (*self.items, *self.situations)
+        for part in parts:
             if part.id == question_id and part.competences:
                 return part.competences
         return self.competences

@@ -7,6 +7,8 @@ differs from what the data generates.
 
 from __future__ import annotations
 
+from typing import Any
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -32,20 +34,24 @@ HOW_TO = """\
 
 
 def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: bool = False,
-          points: float | None = None) -> dict:
-    meta: dict = {"grade": grade, "grade_id": grade_id, "locked": locked,
+          points: float | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"grade": grade, "grade_id": grade_id, "locked": locked,
                   "schema_version": 3, "solution": solution, "task": False}
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
 
 
-def _code(source: str, grade_id: str, **kwargs: object) -> nbformat.NotebookNode:
-    return new_code_cell(source, metadata=_meta(grade_id, **kwargs))  # type: ignore[arg-type]
+def _code(source: str, grade_id: str, *, locked: bool = True, grade: bool = False,
+          solution: bool = False, points: float | None = None) -> nbformat.NotebookNode:
+    cell: nbformat.NotebookNode = new_code_cell(
+        source, metadata=_meta(grade_id, locked=locked, grade=grade, solution=solution, points=points))
+    return cell
 
 
-def _md(source: str, metadata: dict | None = None) -> nbformat.NotebookNode:
-    return new_markdown_cell(source, metadata=metadata or {})
+def _md(source: str, metadata: dict[str, Any] | None = None) -> nbformat.NotebookNode:
+    cell: nbformat.NotebookNode = new_markdown_cell(source, metadata=metadata or {})
+    return cell
 
 
 def reflection_source(reflection: Reflection) -> str:
@@ -143,7 +149,7 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
     cells.append(_code("course.self_check()", "self-check"))
     cells.append(_md("## Summary\n\n" + "\n".join(f"- {s}" for s in module.summary)))
     cells += handin_cells(module)  # issue 10: the Hand in step ends every module
-    nb = new_notebook(cells=cells, metadata={
+    nb: nbformat.NotebookNode = new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
                        "name": "python3"},
         "language_info": {"name": "python"},
@@ -156,4 +162,5 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
 
 
 def notebook_text(module: Module, cur: Curriculum) -> str:
-    return nbformat.writes(module_notebook(module, cur)) + "\n"
+    text: str = nbformat.writes(module_notebook(module, cur))
+    return text + "\n"

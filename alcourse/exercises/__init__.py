@@ -7,12 +7,16 @@ True
 """
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from alcourse.exercises.model import Exercise, Option, Question, QuestionResult, Result
 
+if TYPE_CHECKING:  # the curriculum imports exercises: a runtime import would be a cycle
+    from alcourse.curriculum.loader import Curriculum
+
 
 @cache
-def _curriculum():  # type: ignore[no-untyped-def]
+def _curriculum() -> "Curriculum":
     # cached per process: the data files are read-only while a kernel runs
     from alcourse.curriculum import load_curriculum
 

@@ -50,9 +50,9 @@ class CohortRow:
     def percent(self) -> float | None:
         """The final percentage; None while anything is still to be marked or sorted out."""
         s = self.state
-        if not self.final or not s.max_score:
+        if not self.final or not s.max_score or s.score is None:
             return None
-        return 100.0 * s.score / s.max_score  # type: ignore[operator]
+        return 100.0 * s.score / s.max_score
 
     @property
     def autograded(self) -> tuple[float, float] | None:

@@ -62,7 +62,7 @@ def answer_rows(exercise: Any, answers: dict[str, str]) -> tuple[Any, list[Answe
     return result, rows
 
 
-class ReadableExercises(NbGraderPreprocessor):  # type: ignore[misc]
+class ReadableExercises(NbGraderPreprocessor):
     """Each exercise cell's output becomes the trainee's first choices, checked, as text.
 
     A worker makes a subclass carrying its loaded curriculum (see :func:`bind_curriculum`).

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alcourse.answers import AnswersError, AnswerStore
 from alcourse.curriculum import Curriculum
@@ -32,6 +33,9 @@ from alcourse.grading.status import (
     NOT_GRADED,
     NOT_SUBMITTED,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 COUNTED = (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED, NOT_GRADED, NOT_SUBMITTED)
 BAR = "#1a4f8b"  # 8.6:1 on white
@@ -136,12 +140,12 @@ def analyse_answers(folder: CourseFolder, rows: list[CohortRow], cur: Curriculum
     return items, sorted(questions.values(), key=lambda q: (-q.missed, q.module, q.prompt))
 
 
-def _png(fig: object) -> str:
+def _png(fig: Figure) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(fig)  # type: ignore[arg-type]
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

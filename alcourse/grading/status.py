@@ -66,8 +66,9 @@ class Outcome:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outcome:
         tuples = {"reasons", "notes", "review_cells", "review_reasons"}
-        return cls(**{k: tuple(v) if k in tuples else v for k, v in data.items()
-                      if k in cls.__dataclass_fields__})
+        fields: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in data.items()
+                                  if k in cls.__dataclass_fields__}
+        return cls(**fields)
 
     @property
     def why(self) -> str:

@@ -76,7 +76,8 @@ class HubFolder:
 
     def cohort(self) -> dict[str, Any]:
         try:
-            return json.loads((self.root / "cohort.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+            data: dict[str, Any] = json.loads((self.root / "cohort.json").read_text(encoding="utf-8"))
+            return data
         except FileNotFoundError:
             raise HubError(f"{self.root}: not a hub folder (no cohort.json); make one with: "
                            "alcourse hub init DIR --cohort NAME --trainers FILE --trainees FILE") from None

@@ -55,7 +55,7 @@ def agreement(codings: Sequence[Sequence[str | None]], ordered: Sequence[str] | 
     observed = alike / len(complete) if complete else 0.0
     name = "Cohen's kappa" + (" (linear weights)" if ordered else "") if len(raters) == 2 else \
         "Krippendorff's alpha" + (" (ordinal)" if ordered else " (nominal)")
-    categories = sorted({r[i] for r in raters for i in range(len(r)) if r[i] is not None})
+    categories = sorted({code for r in raters for code in r if code is not None})
     if ordered:
         unknown = set(categories) - set(ordered)
         if unknown:

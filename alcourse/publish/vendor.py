@@ -32,6 +32,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
@@ -63,7 +64,7 @@ def pyodide_version() -> str:
     return str(PYODIDE_VERSION)
 
 
-def lock_closure(packages: dict[str, dict], roots: tuple[str, ...]) -> list[str]:
+def lock_closure(packages: dict[str, dict[str, Any]], roots: tuple[str, ...]) -> list[str]:
     """Lock-file names of ``roots`` and everything they depend on, sorted.
 
     >>> lock = {"a": {"depends": ["B_c"]}, "b-c": {"depends": []}, "d": {"depends": []}}
@@ -97,7 +98,7 @@ def npm_runtime(version: str, dest: Path) -> None:
             shutil.copy2(Path(tmp) / "package" / name, dest / name)
 
 
-def pure_wheels(lock: dict, names: list[str], dest: Path, python: str) -> None:
+def pure_wheels(lock: dict[str, Any], names: list[str], dest: Path, python: str) -> None:
     """Download the lock's pure-Python wheels from PyPI and point the lock at their hashes."""
     packages = lock["packages"]
     specs = [f"{packages[n]['name']}=={packages[n]['version']}" for n in names]
@@ -121,7 +122,7 @@ BUILT_PURE: dict[str, tuple[str, dict[str, str], list[str]]] = {
 }
 
 
-def pure_from_sdist(lock: dict, dest: Path, name: str) -> None:
+def pure_from_sdist(lock: dict[str, Any], dest: Path, name: str) -> None:
     """A pure-Python wheel of lock entry ``name``, built from its sdist, replacing the compiled one."""
     project, env, imports = BUILT_PURE[name]
     version = importlib.metadata.version(project)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from alcourse.simulation.parameters import Parameters, parameter_fields
@@ -48,11 +50,15 @@ def fit_table() -> str:
 TABLES = {"parameters": parameter_table, "fit": fit_table}
 
 
+def _fill(make: Callable[[], str], match: re.Match[str]) -> str:
+    return match.group(1) + make() + "\n" + match.group(2)
+
+
 def refreshed(text: str) -> str:
     """``text`` with every marked table region regenerated."""
     for name, make in TABLES.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
-        text = pattern.sub(lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text)
+        text = pattern.sub(partial(_fill, make), text)
     return text
 
 

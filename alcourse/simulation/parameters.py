@@ -121,7 +121,8 @@ class Parameters:
     def with_overrides(self, overrides: dict[str, float]) -> Parameters:
         """A copy with some values changed (names and ranges checked by the scenario loader)."""
         kinds = {f.name: f.type for f in dataclasses.fields(self)}
-        clean = {k: (int(v) if kinds[k] in ("int", int) else float(v)) for k, v in overrides.items()}
+        clean: dict[str, Any] = {k: (int(v) if kinds[k] in ("int", int) else float(v))
+                                 for k, v in overrides.items()}
         return dataclasses.replace(self, **clean)
 
 

@@ -44,6 +44,9 @@ class Playthrough:
         self.marks: list[int] = []
         """Row count of the transcript at each decision, so a view can show what led to it."""
         self._advance(None)
+        self._follow(path)
+
+    def _follow(self, path: Sequence[Intervention]) -> None:
         for intervention in path:
             if self.pending is None or not self._valid(intervention):
                 break  # a stale or damaged path: keep what still applies
@@ -133,7 +136,8 @@ class ChoiceStore(AnswerStore):
         section = data.get(self.SECTION)
         if not isinstance(section, dict):
             section = data[self.SECTION] = {}
-        old = section.get(sim_id) if isinstance(section.get(sim_id), dict) else {}
+        entry = section.get(sim_id)
+        old: dict[str, Any] = entry if isinstance(entry, dict) else {}
         section[sim_id] = {
             "scenario": scenario_id, "seed": seed,
             "path": [[i.move, i.target] if i.wording < 0 and not i.own

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from alcourse.located import LocatedError, build, read_yaml
 from alcourse.simulation.parameters import PARAMETER_NAMES
@@ -35,7 +35,7 @@ from alcourse.simulation.turns import TURN_TYPES
 MODEL_DIR = Path(__file__).resolve().parent / "scenarios" / "model"
 Hook = Literal["absent", "check-in", "account-open", "question-turn", "before-turn", "after-turn",
                "vague-action", "review", "scripted"]
-HOOKS: tuple[str, ...] = Hook.__args__  # type: ignore[attr-defined]
+HOOKS: tuple[str, ...] = get_args(Hook)
 SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "airtime_total",
                      "mean_dependence"})
 """What the meeting knows at a hook, besides members, the set and the parameters."""

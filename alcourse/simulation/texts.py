@@ -146,6 +146,6 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-class _Default(dict):  # type: ignore[type-arg]
+class _Default(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "the set" if key == "target" else f"{{{key}}}"

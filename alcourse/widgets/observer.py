@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -77,14 +79,14 @@ class ObserverApp(widgets.VBox):
         self.key_field.add_class("alcourse-observer-keys")
         self.key_field.observe(self._on_keys, names="value")
         self.start_button = self._button("Start the clock", self._start, "alcourse-observer-start")
-        self.member_buttons = {name: self._button(f"{i}: {name}", lambda n=name: self.choose(n),
+        self.member_buttons = {name: self._button(f"{i}: {name}", partial(self.choose, name),
                                                   "alcourse-observer-member")
                                for i, name in enumerate(self.session.members, start=1)}
         self.set_button = self._button("0: whole set", lambda: self.choose(SET), "alcourse-observer-member")
-        self.kind_buttons = {k.id: self._button(f"{k.key}: {k.label}", lambda k=k: self._kind(k),
+        self.kind_buttons = {k.id: self._button(f"{k.key}: {k.label}", partial(self._kind, k),
                                                 "alcourse-observer-kind")
                              for k in (*MEMBER_KINDS, SILENCE_KIND)}
-        self.heron_buttons = {move: self._button(f"{key}: {move}", lambda m=move: self._heron(m),
+        self.heron_buttons = {move: self._button(f"{key}: {move}", partial(self._heron, move),
                                                  "alcourse-observer-heron")
                               for move, key in HERON_KEYS.items()}
         kinds, herons = list(self.kind_buttons.values()), list(self.heron_buttons.values())
@@ -250,7 +252,7 @@ class ObserverApp(widgets.VBox):
         for ch in typed:
             self.press(ch)
 
-    def _on_keys(self, change: dict) -> None:
+    def _on_keys(self, change: dict[str, Any]) -> None:
         new, old = change["new"], self._typed
         self._typed = new
         if len(new) < len(old):  # the field got shorter: Backspace (or a cut) means undo, once
@@ -260,7 +262,7 @@ class ObserverApp(widgets.VBox):
         start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(old))
         self.type_keys(new[start:start + len(new) - len(old)])
 
-    def _on_note(self, change: dict) -> None:
+    def _on_note(self, change: dict[str, Any]) -> None:
         if change["new"].strip():
             self.note(change["new"])
             self.note_field.value = ""
