@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from alcourse.curriculum import Curriculum
+from alcourse.grading import pages
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.lateness import read_lateness
@@ -124,12 +125,8 @@ def programme_view(folder: CourseFolder, cur: Curriculum, rows: list[CohortRow] 
 
 
 def render(view: ProgrammeView) -> str:
-    """The page, from ``templates/programme.html.j2`` (autoescaped)."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("alcourse.grading", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("programme.html.j2").render(view=view)
+    """The page, from ``templates/grading/programme.html.j2`` (autoescaped)."""
+    return pages.render("grading/programme.html.j2", view=view)
 
 
 def competence_table(cur: Curriculum, per_trainee: Mapping[str, Mapping[str, Any]]) -> CompetenceTable:
@@ -197,18 +194,14 @@ def progress_items(view: ProgrammeView, row: TraineeRow, due: dict[str, str]) ->
 
 def write_progress_pages(folder: CourseFolder, view: ProgrammeView) -> list[Path]:
     """``feedback/TRAINEE/progress.html`` for every trainee, beside their module feedback."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("alcourse.grading", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    template = env.get_template("progress.html.j2")
     lateness = read_lateness(folder, [m.id for m in view.modules])
     due = {m.id: lateness.due_text(m.id) for m in view.modules if m.id in lateness.due}
     written = []
     for row in view.trainees:
         target = folder.root / "feedback" / row.student / "progress.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(trainee=row.student, done=row.done, made=view.made,
-                                          items=progress_items(view, row, due)), encoding="utf-8")
+        page = pages.render("grading/progress.html.j2", trainee=row.student, done=row.done, made=view.made,
+                            items=progress_items(view, row, due))
+        target.write_text(page, encoding="utf-8")
         written.append(target)
     return written
