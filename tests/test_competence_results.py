@@ -100,11 +100,13 @@ def _cell(name, score, max_score, comment="", manual=False, kind="markdown"):
 
 def test_a_submission_gives_per_competence_results(curriculum):
     from alcourse.grading.competences import module_competences, module_scores
+    from alcourse.grading.recorded import record_checks
     from alcourse.session import reflection_grade_id
 
     module = "m10-in-house-adviser"
     ref = curriculum.module(module).reflections()[0]
-    choices = {ex.id: ex.model_answers() for ex in curriculum.module_exercises(module)}
+    choices = record_checks(curriculum, module,
+                            {ex.id: ex.model_answers() for ex in curriculum.module_exercises(module)})
     split = "\n".join(f"{c.id}: {c.points:g}" for c in ref.criteria[:-1]) + f"\n{ref.criteria[-1].id}: 0"
     marked = _cell(reflection_grade_id(ref.id), ref.points - ref.criteria[-1].points, ref.points, split)
     scores = module_scores(curriculum, module, choices, [marked])
@@ -128,9 +130,11 @@ def test_a_submission_gives_per_competence_results(curriculum):
 
 def test_a_trainees_results_span_only_the_modules_they_submitted(curriculum):
     from alcourse.grading.competences import cohort_competence_html, trainee_competences
+    from alcourse.grading.recorded import record_checks
 
     m10 = "m10-in-house-adviser"
-    choices = {ex.id: ex.model_answers() for ex in curriculum.module_exercises(m10)}
+    model = {ex.id: ex.model_answers() for ex in curriculum.module_exercises(m10)}
+    choices = record_checks(curriculum, m10, model)
     results = trainee_competences(curriculum, [(m10, choices, [])])
     assert set(results) == set(curriculum.course.competences)
     # m10's written answer is not in the gradebook yet: its criteria are not submitted, so no level

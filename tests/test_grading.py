@@ -247,7 +247,7 @@ def test_parallel_sequential_and_plain_nbgrader_give_identical_scores(cohort):
 
 def test_grade_prints_a_table_with_score_and_status(cohort):
     out = cohort["parallel"].stdout
-    assert re.search(r"^student\s+score\s+status$", out, re.M)
+    assert re.search(r"^student\s+score\s+late\s+status$", out, re.M)
     expected = cohort["expected"]
     for student, by_exercise in expected.items():
         line = next(ln for ln in out.splitlines() if ln.startswith(student))
@@ -255,6 +255,7 @@ def test_grade_prints_a_table_with_score_and_status(cohort):
         assert f"{total:g} / {_max():g}" in line
         assert ("graded" in line) or ("needs manual grading: 1 written answer" in line)
     assert f"{COHORT} submission(s):" in out
+    assert "late by" not in out  # the module has no due date: nobody is late
 
 
 def test_export_matches_the_known_grades(cohort, tmp_path):
@@ -344,16 +345,25 @@ def test_report_opens_offline_is_accessible_and_matches_the_grades(cohort, tmp_p
     import statistics
 
     assert cells[6] == f"{statistics.median(final):.0f}%"
+    assert cells[7] == "0"  # nobody late: the module has no due date
     assert "<li>absent</li>" in text
     # "what most trainees miss" lists exactly the questions that half or more got wrong
     answers = {s: json.loads((cohort["folder"].root / "submitted" / s / MODULE /
                               f"{MODULE}.answers.json").read_text()) for s in cohort["expected"]}
+    missed = _missed_questions(text)
     for ex in cur.module_exercises(MODULE):
         for q in ex.questions:
             right = sum(1 for a in answers.values()
                         if a["exercises"].get(ex.id, {}).get(q.id, {}).get("first") == q.best().id)
-            listed = f"<th scope='row'>{html.escape(q.prompt)}</th><td>{html.escape(ex.title)}</td>" in text
+            listed = (q.prompt, ex.title) in missed
             assert listed == (right <= COHORT / 2), (q.prompt, right)
+
+
+def _missed_questions(text: str) -> set[tuple[str, str]]:
+    """(prompt, exercise) of each row of the report's "What most trainees miss" table."""
+    section = text.split("<h2>What most trainees miss</h2>", 1)[1].split("<h2>", 1)[0]
+    return {(html.unescape(p), html.unescape(e)) for p, e in
+            re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', section)}
 
 
 def test_feedback_opens_offline_and_shows_first_choices(cohort):
@@ -370,6 +380,52 @@ def test_feedback_opens_offline_and_shows_first_choices(cohort):
     assert "Your results by competence" in text and "Contracting and ground rules" in text
     for ex in _cur().module_exercises(MODULE):
         assert f"{ex.title}: {cohort['expected'][student][ex.id]:g} of {ex.max_points:g}" in text
+
+
+def _edited_curriculum():
+    """The curriculum after a content edit: every exercise of the module has a new key, points and wording."""
+    import dataclasses
+
+    cur = _cur()
+    exercises = dict(cur.exercises)
+    for ex in cur.module_exercises(MODULE):
+        questions = tuple(dataclasses.replace(
+            q, prompt=f"Revised: {q.prompt}",
+            # the worst option becomes the best, and every question is worth one point more
+            options=tuple(dataclasses.replace(o, points=q.max_points - o.points + 1.0) for o in q.options))
+            for q in ex.questions)
+        exercises[ex.id] = dataclasses.replace(ex, title=f"{ex.title} (revised)", questions=questions)
+    return dataclasses.replace(cur, exercises=exercises)
+
+
+def test_feedback_report_and_export_agree_with_the_gradebook_after_a_content_edit(cohort, tmp_path):
+    from alcourse.grading.cohort import collect, export_csv
+    from alcourse.grading.feedback import generate
+    from alcourse.grading.report import build_report
+
+    folder = cohort["folder"]
+    edited = _edited_curriculum()
+    gradebook = _scores(folder)
+    assert edited.exercise(_cur().module_exercises(MODULE)[0].id).max_points != \
+        _cur().module_exercises(MODULE)[0].max_points  # the edit does change the key and points
+    run_ = generate(folder, MODULE, edited)
+    assert len(run_.written) == COHORT
+    for student in cohort["expected"]:
+        page = html.unescape((folder.root / "feedback" / student / MODULE / f"{MODULE}.html").read_text())
+        assert "(revised)" not in page and "Revised:" not in page
+        for ex in _cur().module_exercises(MODULE):
+            points = gradebook[(student, check_grade_id(ex.id))]
+            assert f"{ex.title}: {points:g} of {ex.max_points:g}" in page, student
+    # the report's questions are the graded ones, counted as graded
+    report = build_report(folder, edited)
+    missed = _missed_questions(report)
+    assert missed and all(not p.startswith("Revised:") and not e.endswith("(revised)") for p, e in missed)
+    assert _missed_questions(build_report(folder, _cur())) == missed
+    # the export is the gradebook's
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(export_csv(collect(folder))))}
+    for student in cohort["expected"]:
+        total = sum(v for (s, cell), v in gradebook.items() if s == student)
+        assert float(rows[student]["autograded_score"]) == pytest.approx(total)
 
 
 @pytest.mark.browser

@@ -334,7 +334,7 @@ def _rows():
     from alcourse.grading.cohort import CohortRow
     from alcourse.grading.status import State
 
-    return [CohortRow("ann", MODULE, State("graded", "", 24.0, 32.0), None),
+    return [CohortRow("ann", MODULE, State("graded", "", 24.0, 32.0), None, seconds_late=60.0),
             CohortRow("ann", OTHER, State("failed", "m04.ipynb is an empty file (0 bytes)", None, 20.0),
                       None),
             CohortRow("bob", MODULE, State("needs manual grading", "1 written answer to mark", 10.0, 32.0),
@@ -349,7 +349,7 @@ def test_programme_view_shows_every_state_with_score_and_late(curriculum, tmp_pa
     from alcourse.grading.programme import programme_view, render
 
     folder = CourseFolder(tmp_path)
-    view = programme_view(folder, curriculum, rows=_rows(), late={("ann", MODULE): 60.0}, now=NOW)
+    view = programme_view(folder, curriculum, rows=_rows(), now=NOW)
     cells = {t.student: [c.label for c in t.cells] for t in view.trainees}
     assert cells == {"<b>cy</b>": ["handed in", "graded"], "ann": ["graded, late", "failed"],
                      "bob": ["needs marking", "missing"]}

@@ -82,7 +82,7 @@ def programme(tmp_path_factory, curriculum):
     grade = run("grade", str(folder.root), MODULE, "--jobs", "1", *_isolation())
     assert grade.returncode == 0, grade.stdout + grade.stderr
     return {"folder": folder, "expected": expected, "collected": collected, "cases": cases,
-            "inbox": inbox, "base": base}
+            "inbox": inbox, "base": base, "grade": grade}
 
 
 def test_collect_files_the_good_and_refuses_the_hostile(programme):
@@ -113,6 +113,32 @@ def test_every_good_hand_in_is_graded_right_and_late_is_nbgraders(programme, tmp
     with Gradebook(folder.db_url, folder.course_id) as gb:
         late = {s.student_id: s.total_seconds_late for s in gb.assignment_submissions(MODULE)}
     assert late == {"ann": 0, "bob": pytest.approx(timedelta(hours=12).total_seconds()), "cara": 0}
+
+
+def test_late_work_is_marked_late_in_grade_export_report_and_feedback(programme, tmp_path):
+    """bob handed in 12 hours after the due date; ann and cara on time. Shown, never a penalty."""
+    folder = programme["folder"]
+    table = {line.split()[0]: line for line in programme["grade"].stdout.splitlines()
+             if line.split() and line.split()[0] in TRAINEES}
+    assert "late by 12 hours" in table["bob"], table
+    assert "late" not in table["ann"] and "late" not in table["cara"]
+    out = tmp_path / "grades.csv"
+    assert run("export", str(folder.root), "--out", str(out)).returncode == 0
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert (rows["bob"]["late"], rows["ann"]["late"], rows["cara"]["late"], rows["absent"]["late"]) == (
+        "late by 12 hours", "", "", "")
+    # a late submission loses no marks
+    assert float(rows["bob"]["autograded_score"]) == pytest.approx(programme["expected"]["bob"])
+    report = tmp_path / "cohort.html"
+    assert run("report", str(folder.root), "--out", str(report)).returncode == 0
+    late_part = report.read_text().split("<h2>Late submissions</h2>", 1)[1].split("<h2>", 1)[0]
+    assert re.findall(r"<li>([^<]*)</li>", late_part) in (["Bob Stone: late by 12 hours"],
+                                                           ["bob: late by 12 hours"]), late_part
+    assert run("feedback", str(folder.root), MODULE).returncode == 0
+    page = (folder.root / "feedback" / "bob" / MODULE / f"{MODULE}.html").read_text()
+    assert "handed in after its due date (late by 12 hours)" in page
+    on_time = (folder.root / "feedback" / "ann" / MODULE / f"{MODULE}.html").read_text()
+    assert "after its due date" not in on_time
 
 
 def test_feedback_reaches_every_graded_trainee(programme):

@@ -50,7 +50,7 @@ def test_the_installed_package_is_used_not_the_checkout(installed):
     assert (target / "alcourse" / "hub" / "templates" / "jupyterhub_config.py.j2").is_file()
 
 
-def test_course_init_release_and_simulate_from_the_wheel(installed):
+def test_course_init_release_grade_and_simulate_from_the_wheel(installed):
     base, _ = installed
     course = base / "course"
     proc = run(installed, "course", "init", str(course))
@@ -61,6 +61,19 @@ def test_course_init_release_and_simulate_from_the_wheel(installed):
     proc = run(installed, "release", str(course), MODULE)
     assert proc.returncode == 0, proc.stderr + proc.stdout
     assert (course / "release" / MODULE / f"{MODULE}.ipynb").is_file()
+    # a trainee's submission, graded by the installed package (nbgrader for real)
+    from alcourse.curriculum import load_curriculum
+    from alcourse.grading.synthetic import write_submission
+
+    cur = load_curriculum()
+    answers = {ex.id: ex.model_answers() for ex in cur.module_exercises(MODULE)}
+    write_submission(course / "release" / MODULE / f"{MODULE}.ipynb", course / "submitted" / "ann" / MODULE,
+                     MODULE, answers, None)
+    proc = run(installed, "grade", str(course), MODULE, "--jobs", "1", "--no-isolation")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    full = sum(ex.max_points for ex in cur.module_exercises(MODULE))
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("ann"))
+    assert f"{full:g} / " in line and "graded" in line, line
     out = base / "runs.csv"
     proc = run(installed, "simulate", "discharge-improvement", "--runs", "3", "--seed", "1",
                "--out", str(out))

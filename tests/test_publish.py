@@ -88,7 +88,7 @@ def test_book_build_is_skipped_only_when_nothing_changed(tmp_path, monkeypatch):
             returncode = 0
         return Done()
 
-    def fake_lite(output: Path, **kwargs):
+    def fake_lite(root: Path, output: Path, **kwargs):
         calls.append("lite")
         output.mkdir(parents=True, exist_ok=True)
         (output / "index.html").write_text("lite")

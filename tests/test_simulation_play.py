@@ -16,6 +16,7 @@ from alcourse.simulation.docs import PAGE, refreshed
 from alcourse.simulation.grading import CRITERIA, score_criterion
 from alcourse.simulation.play import ChoiceStore, Playthrough
 from alcourse.widgets.simulator import SimulatorWidget
+from tests.conftest import ROOT
 
 MODULE = "m09-simulated-set"
 SIM = "m09.sim"
@@ -181,7 +182,7 @@ def test_widget_resumes_from_the_saved_path_and_ends_with_a_debrief(spec, scenar
 
 
 def test_the_book_page_tables_match_the_model():
-    text = PAGE.read_text(encoding="utf-8")
+    text = (ROOT / PAGE).read_text(encoding="utf-8")
     assert refreshed(text) == text, "run: python -m alcourse.simulation.docs"
     assert "question_turns" in text and "(simulation-model)=" in text
     assert "illustrative" in text and "found none" in text, "the model is the course's own"

@@ -28,12 +28,6 @@ def _progress(outcome: Any, done: int, total: int) -> None:
         print(f"{_bar(done, total)} {outcome.student}: {outcome.state}", file=sys.stderr, flush=True)
 
 
-def _score(score: float | None, max_score: float | None) -> str:
-    if score is None:
-        return "—"
-    return f"{score:g} / {max_score:g}" if max_score is not None else f"{score:g}"
-
-
 def _grade(args: argparse.Namespace) -> int:
     from alcourse.grading import CourseFolder
     from alcourse.grading.engine import (
@@ -43,6 +37,7 @@ def _grade(args: argparse.Namespace) -> int:
         grade_module,
         plan_regrade,
     )
+    from alcourse.grading.lateness import grade_table_rows
     from alcourse.grading.sandbox import Limits
     from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
     from alcourse.grading.table import text_table
@@ -73,9 +68,7 @@ def _grade(args: argparse.Namespace) -> int:
     print(f"grading {len(students)} submission(s) of {module.id} with {args.jobs} worker(s)…",
           file=sys.stderr)
     outcomes = grade_module(folder, module.id, module.id, students, options, _progress)
-    rows = [(o.student, _score(o.score, o.max_score), o.state + (f": {o.why}" if o.why else ""))
-            for o in outcomes]
-    print(text_table(("student", "score", "status"), rows))
+    print(text_table(("student", "score", "late", "status"), grade_table_rows(folder, module.id, outcomes)))
     noted = [o for o in outcomes if o.notes]
     if noted:
         print("\nNotes:")

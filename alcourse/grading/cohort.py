@@ -2,7 +2,8 @@
 
 Built from three places: the submission folders (who submitted what), the
 recorded grading outcomes (:class:`~alcourse.grading.status.StatusStore`) and
-nbgrader's gradebook (scores, including a trainer's manual ones).
+nbgrader's gradebook (scores, including a trainer's manual ones, and lateness through
+:mod:`alcourse.grading.lateness`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.gradebook import CourseLock, SubmissionGrades, read_submission
+from alcourse.grading.lateness import late_text, lateness_in
 from alcourse.grading.status import (
     GRADED,
     NEEDS_ATTENTION,
@@ -40,6 +41,11 @@ class CohortRow:
     name: str = ""  # from nbgrader's student record; the id when it has no name
     # seconds after the module's due date (nbgrader's duedate); shown, never a silent penalty
     seconds_late: float = 0.0
+
+    @property
+    def late(self) -> str:
+        """"late by …" when the submission came after the due date, else ""."""
+        return "" if self.state.label == NOT_SUBMITTED else late_text(self.seconds_late)
 
     @property
     def final(self) -> bool:
@@ -98,6 +104,7 @@ def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[Coho
     with lock.held(), Gradebook(folder.db_url, folder.course_id) as gb:
         names = {s.id: " ".join(p for p in (s.first_name, s.last_name) if p) for s in gb.students}
         people = students(folder, modules, names)
+        late = lateness_in(gb, folder.root, modules)
         for student in people:
             name = names.get(student, "")
             for module in modules:
@@ -111,36 +118,8 @@ def collect(folder: CourseFolder, modules: list[str] | None = None) -> list[Coho
                     continue
                 rows.append(CohortRow(student, module, current_state(outcome, grades), grades,
                                       outcome.graded_at if outcome else "", name,
-                                      _seconds_late(gb, module, student)))
+                                      late.of(student, module)))
     return rows
-
-
-def _seconds_late(gb: Any, module: str, student: str) -> float:
-    from nbgrader.api import MissingEntry
-
-    try:
-        return float(gb.find_submission(module, student).total_seconds_late or 0.0)
-    except MissingEntry:
-        return 0.0
-
-
-def late_text(seconds: float) -> str:
-    """How late a submission was, for people.
-
-    >>> late_text(0), late_text(90), late_text(3 * 86400 + 7200)
-    ('', 'late by 2 minutes', 'late by 3 days 2 hours')
-    """
-    if seconds <= 0:
-        return ""
-    days, rest = divmod(int(seconds + 59), 86400)
-    hours, rest = divmod(rest, 3600)
-    if days:
-        more = f" {hours} hour{'s' * (hours != 1)}" if hours else ""
-        return f"late by {days} day{'s' * (days != 1)}{more}"
-    if hours:
-        return f"late by {hours} hour{'s' * (hours != 1)}"
-    minutes = max(1, rest // 60)
-    return f"late by {minutes} minute{'s' * (minutes != 1)}"
 
 
 def _number(value: float | None) -> str:
@@ -165,7 +144,7 @@ def export_csv(rows: list[CohortRow]) -> str:
                          _number(s.score) if row.final else "", _number(s.max_score),
                          "" if percent is None else f"{percent:.1f}",
                          _number(auto[0]) if auto else "", _number(auto[1]) if auto else "",
-                         s.why, " | ".join(s.notes), row.graded_at, late_text(row.seconds_late)])
+                         s.why, " | ".join(s.notes), row.graded_at, row.late])
     return out.getvalue()
 
 

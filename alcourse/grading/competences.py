@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from jinja2 import Environment
-
 from alcourse.content.model import Course
 from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Criterion
 from alcourse.curriculum.tags import GradedItem, graded_items
 from alcourse.grading.gradebook import CellGrade
+from alcourse.grading.pages import render
+from alcourse.grading.recorded import RecordedCheck
 from alcourse.grading.status import FAILED, NEEDS_MANUAL, NOT_SUBMITTED
 from alcourse.session import reflection_grade_id, simulation_grade_id
 
@@ -176,12 +176,12 @@ def criterion_marks(comment: str, criteria: Sequence[tuple[str, tuple[float, ...
     return marks
 
 
-def module_scores(cur: Curriculum, module_id: str,
-                  first_choices: Mapping[str, Mapping[str, str]] | None,
+def module_scores(cur: Curriculum, module_id: str, checks: Mapping[str, RecordedCheck] | None,
                   cells: Sequence[CellGrade]) -> dict[str, Score]:
     """Graded-item scores for one trainee's submission of one module.
 
-    ``first_choices`` is the answers file's graded choices per exercise (None: no file);
+    ``checks`` are the exercise checks the graded notebook recorded (None: nothing graded;
+    see :mod:`alcourse.grading.recorded`), never re-checked against today's content;
     ``cells`` are the submission's gradebook cells. A written answer counts per criterion
     only when the trainer's comment gives every criterion's marks (see :func:`criterion_marks`)
     or the answer scored nothing or everything; otherwise its criteria wait for the trainer.
@@ -189,11 +189,9 @@ def module_scores(cur: Curriculum, module_id: str,
     module = cur.module(module_id)
     by_name = {c.name: c for c in cells}
     scores: dict[str, Score] = {}
-    for ex in cur.module_exercises(module_id):
-        if first_choices is None:
-            continue
-        result = ex.check(first_choices.get(ex.id, {}))
-        scores.update(exercise_scores(ex.id, {i.question_id: i.points for i in result.items}))
+    for check in (checks or {}).values():
+        if not check.problem:
+            scores.update(exercise_scores(check.exercise, check.question_points))
     for ref in module.reflections():
         cell = by_name.get(reflection_grade_id(ref.id))
         if cell is None:
@@ -228,11 +226,10 @@ def _reflection_scores(ref_id: str, criteria: Sequence[Criterion], cell: CellGra
     return {f"{ref_id}:{cid}": m for cid, m in marks.items()}
 
 
-_TABLE = Environment(autoescape=True).from_string("""<h2>Your results by competence</h2>
-<table><caption>What this module's graded items show about each competence</caption>
-<thead><tr><th scope="col">Competence</th><th scope="col">Result</th></tr></thead><tbody>
-{% for r in rows %}<tr><td>{{ r[0] }}</td><td>{{ r[1] }}</td></tr>
-{% endfor %}</tbody></table>""")
+def competence_rows(results: Mapping[str, CompetenceResult], course: Course) -> list[tuple[str, str]]:
+    """(title, result) per competence with graded items, in framework order."""
+    return [(course.competences[c].title, results[c].describe()) for c in course.competences
+            if c in results and results[c].items]
 
 
 def competence_table_html(results: Mapping[str, CompetenceResult], course: Course) -> str:
@@ -244,49 +241,41 @@ def competence_table_html(results: Mapping[str, CompetenceResult], course: Cours
     >>> "Contracting and ground rules</td><td>2 of 2 (100%): strong" in html
     True
     """
-    rows = [(course.competences[c].title, results[c].describe()) for c in course.competences
-            if c in results and results[c].items]
-    return _TABLE.render(rows=rows)
+    return render("grading/competences-trainee.html.j2", competence_rows=competence_rows(results, course))
 
 
-def module_competences(cur: Curriculum, module_id: str,
-                       first_choices: Mapping[str, Mapping[str, str]] | None,
+def module_items(cur: Curriculum, module_id: str,
+                 checks: Mapping[str, RecordedCheck] | None) -> list[GradedItem]:
+    """A module's graded items; its questions as graded (their points and tags) when recorded."""
+    items = [i for i in graded_items(cur) if i.module == module_id]
+    if not checks:
+        return items
+    recorded = [GradedItem(f"{c.exercise}:{q.id}", module_id, "question", q.max_points, q.competences)
+                for c in checks.values() for q in c.questions]
+    return [i for i in items if i.kind != "question"] + recorded
+
+
+def module_competences(cur: Curriculum, module_id: str, checks: Mapping[str, RecordedCheck] | None,
                        cells: Sequence[CellGrade]) -> dict[str, CompetenceResult]:
     """Per-competence results of one submission of one module."""
-    items = [i for i in graded_items(cur) if i.module == module_id]
-    return competence_results(module_scores(cur, module_id, first_choices, cells), items)
+    return competence_results(module_scores(cur, module_id, checks, cells),
+                              module_items(cur, module_id, checks))
 
 
 def trainee_competences(cur: Curriculum, submissions: Iterable[
-        tuple[str, Mapping[str, Mapping[str, str]] | None, Sequence[CellGrade]]]
+        tuple[str, Mapping[str, RecordedCheck] | None, Sequence[CellGrade]]]
                         ) -> dict[str, CompetenceResult]:
     """One trainee's results per competence over the modules they submitted.
 
-    ``submissions`` holds (module id, first choices, gradebook cells) per graded module;
+    ``submissions`` holds (module id, recorded checks, gradebook cells) per graded module;
     items of modules not listed are left out rather than counted as missing.
     """
     scores: dict[str, Score] = {}
-    modules: set[str] = set()
-    for module_id, choices, cells in submissions:
-        scores.update(module_scores(cur, module_id, choices, cells))
-        modules.add(module_id)
-    items = [i for i in graded_items(cur) if i.module in modules]
+    items: list[GradedItem] = []
+    for module_id, checks, cells in submissions:
+        scores.update(module_scores(cur, module_id, checks, cells))
+        items += module_items(cur, module_id, checks)
     return competence_results(scores, items, competences=cur.course.competences)
-
-
-_COHORT = Environment(autoescape=True).from_string("""<h2>Results by competence</h2>
-<table><caption>Trainees at each level per competence, over the modules each has had graded
-</caption><thead><tr><th scope="col">Competence</th>
-<th scope="col" class="num">Strong</th><th scope="col" class="num">Competent</th>
-<th scope="col" class="num">Not yet</th><th scope="col" class="num">Not complete</th>
-<th scope="col" class="num">Median share</th></tr></thead><tbody>
-{% for r in rows %}<tr><th scope="row">{{ r.title }}</th><td class="num">{{ r.strong }}</td>
-<td class="num">{{ r.competent }}</td><td class="num">{{ r.not_yet }}</td>
-<td class="num">{{ r.incomplete }}</td><td class="num">{{ r.median }}</td></tr>
-{% endfor %}</tbody></table>
-<p>A level is given once every graded item for the competence is marked; written answers count
-per criterion when the trainer's comment splits the marks (one <code>criterion: marks</code> line
-each). "Not complete" trainees have items waiting, failed or not submitted.</p>""")
 
 
 def cohort_competence_html(per_trainee: Mapping[str, Mapping[str, CompetenceResult]],
@@ -301,6 +290,12 @@ def cohort_competence_html(per_trainee: Mapping[str, Mapping[str, CompetenceResu
     >>> '<td class="num">1</td>' in html and "100%" in html
     True
     """
+    return render("grading/competences-cohort.html.j2", rows=cohort_rows(per_trainee, course))
+
+
+def cohort_rows(per_trainee: Mapping[str, Mapping[str, CompetenceResult]],
+                course: Course) -> list[dict[str, object]]:
+    """One row per competence of the framework: trainees per level and the median share."""
     import statistics
 
     rows = []
@@ -312,4 +307,4 @@ def cohort_competence_html(per_trainee: Mapping[str, Mapping[str, CompetenceResu
                      "competent": levels.count("competent"), "not_yet": levels.count("not-yet"),
                      "incomplete": levels.count(None),
                      "median": f"{statistics.median(shares):.0%}" if shares else "\u2014"})
-    return _COHORT.render(rows=rows)
+    return rows

@@ -4,8 +4,10 @@ nbgrader's ``generate_feedback`` renders each autograded notebook with the
 trainer's scores and comments. Its pages load MathJax from a CDN; here every
 remote script and stylesheet is removed (the course has no mathematics), and a
 summary is put at the top: the status, the score, and for every exercise the
-trainee's first choices with the checker's feedback sentence. A submission
-that failed gets a page saying why instead of a score.
+trainee's first choices with the checker's feedback sentence. The scores are
+nbgrader's gradebook's; the first choices and feedback sentences are what the graded notebook
+recorded (see :mod:`alcourse.grading.recorded`), so a later content edit changes neither.
+A submission that failed gets a page saying why instead of a score.
 
 >>> make_offline('<script src="https://cdn.example/x.js"></script><p>kept</p>')
 '<p>kept</p>'
@@ -13,36 +15,24 @@ that failed gets a page saying why instead of a score.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alcourse.answers import AnswersError, AnswerStore
 from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
-from alcourse.grading.competences import competence_table_html, module_competences
+from alcourse.grading.competences import competence_rows, module_competences
 from alcourse.grading.course import CourseError, CourseFolder
 from alcourse.grading.gradebook import CourseLock
 from alcourse.grading.messages import NOT_ZERO, could_not_run
+from alcourse.grading.pages import render
+from alcourse.grading.recorded import graded_notebook, read_checks
 from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL, NOT_SUBMITTED
 
 REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I | re.S)
 MATHJAX_CONFIG = re.compile(r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>",
                             re.I | re.S)
 REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>", re.I | re.S)
-STYLE = """<style>
-.alcourse-summary { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto;
-  padding: 1rem 1.5rem; border: 2px solid #1a4f8b; border-radius: 6px; color: #1b1b1b;
-  background: #ffffff; font-size: 16px; line-height: 1.5; }
-.alcourse-summary table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
-.alcourse-summary th, .alcourse-summary td { border: 1px solid #6b6b6b; padding: 0.3rem 0.5rem;
-  text-align: left; vertical-align: top; }
-.alcourse-summary caption { text-align: left; font-weight: 600; color: #1b1b1b; }
-.alcourse-summary .status { font-weight: 700; }
-</style>"""
-
-
 @dataclass(frozen=True)
 class FeedbackRun:
     written: list[Path]
@@ -58,10 +48,6 @@ def make_offline(page: str) -> str:
     return REMOTE_LINK.sub("", page)
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _score(row: CohortRow) -> str:
     s = row.state
     if s.score is None or s.label in (FAILED, NEEDS_ATTENTION):
@@ -69,80 +55,33 @@ def _score(row: CohortRow) -> str:
     return f"{s.score:g} out of {s.max_score:g}"
 
 
-def summary_html(row: CohortRow, cur: Curriculum, answers_file: Path | None) -> str:
-    """The alcourse part of a feedback page: status, score, first choices and why."""
+def summary_html(row: CohortRow, cur: Curriculum, graded: Path | None) -> str:
+    """The alcourse part of a feedback page: status, score (the gradebook's), first choices and why.
+
+    The first choices, points and feedback sentences are those the graded notebook ``graded``
+    recorded (:mod:`alcourse.grading.recorded`), not a new check against today's content.
+    """
     module = cur.module(row.module)
     s = row.state
-    parts = [STYLE, '<section class="alcourse-summary" aria-labelledby="alcourse-summary-title">',
-             f'<h1 id="alcourse-summary-title">Feedback: {_e(module.title)}</h1>',
-             f'<p>Trainee: {_e(row.person)}. <span class="status">Status: {_e(s.label)}.</span> '
-             f"Score: {_e(_score(row))}.</p>"]
-    if s.label == NEEDS_ATTENTION:
-        parts.append(f"<p>{_e(s.for_trainee or NOT_ZERO)}</p>")
-    if s.label == NEEDS_MANUAL:
-        parts.append("<p>Your trainer has not finished marking this module yet; the score may change.</p>")
-    if answers_file is not None:
-        store = AnswerStore(answers_file, module.id)
-        for ex in cur.module_exercises(module.id):
-            try:
-                result = ex.check(store.graded(ex.id))
-            except AnswersError:
-                parts.append(f"<h2>{_e(ex.title)}</h2><p>Your saved answers could not be read.</p>")
-                continue
-            parts.append(f"<h2>{_e(ex.title)}: {result.points:g} of {result.max_points:g}</h2>")
-            parts.append(f"<table><caption>Your first choice for each question in "
-                         f"\u201c{_e(ex.title)}\u201d</caption><thead><tr>"
-                         '<th scope="col">Question</th><th scope="col">Your first choice</th>'
-                         '<th scope="col">Result</th><th scope="col">Why</th></tr></thead><tbody>')
-            items = {i.question_id: i for i in result.items}
-            for question in ex.ordered():
-                item = items[question.id]
-                chosen = question.option(item.chosen) if item.chosen else None
-                verdict = ("Not answered" if chosen is None else
-                           "Right" if item.correct else
-                           "Partly right" if item.points > 0 else "Not right")
-                parts.append(f"<tr><td>{_e(question.prompt)}</td>"
-                             f"<td>{_e(chosen.label if chosen else 'none')}</td><td>{verdict}</td>"
-                             f"<td>{_e(item.feedback)}</td></tr>")
-            parts.append("</tbody></table>")
-    written = [c for c in (row.grades.cells if row.grades else ()) if c.cell_type == "markdown"]
-    for cell in written:
-        pending = " (not marked yet)" if cell.needs_manual_grade else ""
-        parts.append(f"<h2>Written answer{pending}: {cell.score:g} of {cell.max_score:g}</h2>")
-        if cell.comment:
-            parts.append(f"<p>Your trainer's comment: {_e(cell.comment)}</p>")
-        elif cell.auto_comment == "No response.":
-            parts.append("<p>No answer was written.</p>")
-    parts.append(_competences_html(row, cur, answers_file))
-    parts.append("<p>Below is your notebook as it was graded, with the score of each part.</p></section>")
-    return "\n".join(parts)
-
-
-def _competences_html(row: CohortRow, cur: Curriculum, answers_file: Path | None) -> str:
-    """This submission's results per competence (see alcourse.grading.competences)."""
-    choices: dict[str, dict[str, str]] | None = None
-    if answers_file is not None:
-        store = AnswerStore(answers_file, row.module)
-        try:
-            choices = {ex.id: store.graded(ex.id) for ex in cur.module_exercises(row.module)}
-        except AnswersError:
-            choices = None
+    checks = read_checks(graded) if graded is not None else None
     cells = row.grades.cells if row.grades else ()
-    results = module_competences(cur, row.module, choices, cells)
-    return competence_table_html(results, cur.course)
+    competences = module_competences(cur, row.module, checks, cells)
+    return render("grading/feedback-summary.html.j2", title=module.title, person=row.person, status=s.label,
+                  score=_score(row),
+                  attention=(s.for_trainee or NOT_ZERO) if s.label == NEEDS_ATTENTION else "",
+                  marking=s.label == NEEDS_MANUAL, late=row.late,
+                  unrecorded=checks == {} and bool(cur.module_exercises(row.module)),
+                  checks=list((checks or {}).values()),
+                  written=[c for c in cells if c.cell_type == "markdown"],
+                  competence_rows=competence_rows(competences, cur.course))
 
 
 def failure_page(row: CohortRow, cur: Curriculum) -> str:
     """The page for a submission that could not be graded: what to send, in the trainee's words."""
     module = cur.module(row.module)
     # the trainer's reason names files and commands; the trainee gets the words written for them
-    what = row.state.for_trainee or could_not_run()
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Feedback: '
-            f"{_e(module.title)}</title>{STYLE}</head><body><main>"
-            '<section class="alcourse-summary" aria-labelledby="t">'
-            f'<h1 id="t">Feedback: {_e(module.title)}</h1>'
-            f'<p>Trainee: {_e(row.person)}. <span class="status">Status: could not be graded.</span></p>'
-            f"<p>{_e(what)}</p><p>{_e(NOT_ZERO)}</p></section></main></body></html>\n")
+    return render("grading/feedback-failed.html.j2", title=module.title, person=row.person,
+                  what=row.state.for_trainee or could_not_run(), not_zero=NOT_ZERO)
 
 
 def _inject(page: str, summary: str) -> str:
@@ -185,9 +124,9 @@ def generate(folder: CourseFolder, module_id: str, cur: Curriculum) -> FeedbackR
         page_path = out_dir / row.student / module_id / f"{module_id}.html"
         if not page_path.exists():
             continue
-        answers = folder.root / "autograded" / row.student / module_id / f"{module_id}.answers.json"
         page = page_path.read_text(encoding="utf-8")
-        page_path.write_text(_inject(page, summary_html(row, cur, answers)), encoding="utf-8")
+        summary = summary_html(row, cur, graded_notebook(folder.root, row.student, module_id))
+        page_path.write_text(_inject(page, summary), encoding="utf-8")
         written.append(page_path)
     for row in rows:
         if row.state.label == FAILED:

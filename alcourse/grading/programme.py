@@ -2,8 +2,8 @@
 
 Each cell is what a trainer needs to know at a glance: **graded** (with the score), **needs
 marking** (score so far), **handed in** (not graded yet), **failed** (why; never a zero),
-**missing**, and **late** when it came after the module's due date (nbgrader's own lateness:
-the submission's ``timestamp.txt`` against the assignment's due date in the gradebook).
+**missing**, and **late** when it came after the module's due date (nbgrader's own lateness,
+read once for every view by :mod:`alcourse.grading.lateness`).
 
 Per-competence results need the course's competence framework (issue 11). The seam is
 :class:`CompetenceTable`: pass one to :func:`programme_view` and the page gains a
@@ -19,15 +19,17 @@ Cell(label='failed, late', score='', why='empty file')
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alcourse.curriculum import Curriculum
+from alcourse.grading import pages
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.course import CourseFolder
+from alcourse.grading.lateness import read_lateness
 from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL, NOT_GRADED, NOT_SUBMITTED, State
 
 # the words trainers read, for the honest states of alcourse.grading.status
@@ -97,41 +99,12 @@ def cell_for(state: State, late_seconds: float | None) -> Cell:
     return Cell(label, _score(state) if state.label in (GRADED, NEEDS_MANUAL) else "", why)
 
 
-def lateness(folder: CourseFolder, modules: Sequence[str]) -> dict[tuple[str, str], float]:
-    """(trainee, module) → seconds late, from nbgrader: the gradebook once graded, else timestamp.txt."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from alcourse.grading.gradebook import CourseLock
-    from alcourse.handin.collect import parse_timestamp
-
-    late: dict[tuple[str, str], float] = {}
-    with CourseLock(folder.root / ".alcourse" / "gradebook.lock").held(), \
-            Gradebook(folder.db_url, folder.course_id) as gb:
-        for module in modules:
-            try:
-                due = gb.find_assignment(module).duedate
-            except MissingEntry:
-                continue
-            for sub in gb.assignment_submissions(module):
-                late[(sub.student_id, module)] = float(sub.total_seconds_late or 0.0)
-            if due is None:
-                continue
-            for stamp in (folder.root / "submitted").glob(f"*/{module}/timestamp.txt"):
-                student = stamp.parent.parent.name
-                when = parse_timestamp(stamp.read_text(encoding="utf-8"))
-                if (student, module) not in late and when is not None:
-                    late[(student, module)] = max(0.0, (when - due.replace(tzinfo=UTC)).total_seconds())
-    return late
-
-
 def programme_view(folder: CourseFolder, cur: Curriculum, rows: list[CohortRow] | None = None,
-                   late: dict[tuple[str, str], float] | None = None, now: datetime | None = None,
-                   competences: CompetenceTable | None = None) -> ProgrammeView:
+                   now: datetime | None = None, competences: CompetenceTable | None = None) -> ProgrammeView:
     """Everything the programme page shows, from the cohort's rows (one per trainee and module)."""
     rows = collect(folder) if rows is None else rows
     ids = sorted({r.module for r in rows},
                  key=lambda m: (cur.modules[m].number if m in cur.modules else 999, m))
-    late = lateness(folder, ids) if late is None else late
     modules = tuple(ModuleColumn(m, cur.modules[m].number if m in cur.modules else 0,
                                  cur.modules[m].title if m in cur.modules else m) for m in ids)
     by_key = {(r.student, r.module): r for r in rows}
@@ -142,7 +115,7 @@ def programme_view(folder: CourseFolder, cur: Curriculum, rows: list[CohortRow] 
         for m in ids:
             row = by_key.get((student, m))
             state = row.state if row else State(NOT_SUBMITTED, "")
-            cell = cell_for(state, late.get((student, m)))
+            cell = cell_for(state, row.seconds_late if row else None)
             cells.append(cell)
             counts[m][cell.label.split(",")[0]] += 1
             counts[m]["late"] += cell.label.endswith(", late")
@@ -152,12 +125,8 @@ def programme_view(folder: CourseFolder, cur: Curriculum, rows: list[CohortRow] 
 
 
 def render(view: ProgrammeView) -> str:
-    """The page, from ``templates/programme.html.j2`` (autoescaped)."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("alcourse.grading", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("programme.html.j2").render(view=view)
+    """The page, from ``templates/grading/programme.html.j2`` (autoescaped)."""
+    return pages.render("grading/programme.html.j2", view=view)
 
 
 def competence_table(cur: Curriculum, per_trainee: Mapping[str, Mapping[str, Any]]) -> CompetenceTable:
@@ -223,38 +192,16 @@ def progress_items(view: ProgrammeView, row: TraineeRow, due: dict[str, str]) ->
     return items
 
 
-def due_dates(folder: CourseFolder, modules: Sequence[str]) -> dict[str, str]:
-    """Module → its due date in nbgrader's gradebook (UTC), for modules that have one."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from alcourse.grading.gradebook import CourseLock
-
-    found = {}
-    with CourseLock(folder.root / ".alcourse" / "gradebook.lock").held(), \
-            Gradebook(folder.db_url, folder.course_id) as gb:
-        for module in modules:
-            try:
-                due = gb.find_assignment(module).duedate
-            except MissingEntry:
-                continue
-            if due is not None:
-                found[module] = due.strftime("%Y-%m-%d %H:%M UTC")
-    return found
-
-
 def write_progress_pages(folder: CourseFolder, view: ProgrammeView) -> list[Path]:
     """``feedback/TRAINEE/progress.html`` for every trainee, beside their module feedback."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("alcourse.grading", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-    template = env.get_template("progress.html.j2")
-    due = due_dates(folder, [m.id for m in view.modules])
+    lateness = read_lateness(folder, [m.id for m in view.modules])
+    due = {m.id: lateness.due_text(m.id) for m in view.modules if m.id in lateness.due}
     written = []
     for row in view.trainees:
         target = folder.root / "feedback" / row.student / "progress.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(trainee=row.student, done=row.done, made=view.made,
-                                          items=progress_items(view, row, due)), encoding="utf-8")
+        page = pages.render("grading/progress.html.j2", trainee=row.student, done=row.done, made=view.made,
+                            items=progress_items(view, row, due))
+        target.write_text(page, encoding="utf-8")
         written.append(target)
     return written

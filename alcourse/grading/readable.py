@@ -4,7 +4,9 @@ A graded notebook keeps no widget state (see the worker), so each exercise
 cell would show the widget's Python repr (``ExerciseWidget(children=…``). This
 nbgrader preprocessor replaces those outputs with, for every question, the
 statement, the first choice, whether it was right, and why, as HTML and text.
-It reads the answers file nbgrader copied beside the graded notebook.
+It reads the answers file nbgrader copied beside the graded notebook, and also records the
+check as data (:mod:`alcourse.grading.recorded`): feedback pages and the cohort report read
+that record, so they show what was graded even after the content changes.
 
 >>> rows = [AnswerRow("Q?", "Yes", "Right", "Because.")]
 >>> print(plain_text("Sort", 1, 1, rows, ""))
@@ -26,6 +28,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from alcourse.grading.pages import render
+from alcourse.grading.recorded import MIME, check_record
 
 EXERCISE_CALL = re.compile(r"""course\.exercise\(\s*["']([^"']+)["']\s*\)""")
 
@@ -79,6 +82,7 @@ class ReadableExercises(NbGraderPreprocessor):
         if module_id not in cur.modules:
             return nb, resources
         exercises = {ex.id: ex for ex in cur.module_exercises(module_id)}
+        specs = {spec.id: spec for spec in cur.module(module_id).exercise_specs()}
         folder = Path(resources.get("metadata", {}).get("path") or ".")
         store = AnswerStore(folder / f"{module_id}.answers.json", module_id)
         present = store.path.is_file()
@@ -90,18 +94,20 @@ class ReadableExercises(NbGraderPreprocessor):
             problem = "" if present else "No answers file was handed in: none of these answers could be read."
             rows: list[AnswerRow] = []
             points = 0.0
+            result = None
             if present:
                 try:
                     result, rows = answer_rows(exercise, store.graded(exercise.id))
                     points = result.points
                 except AnswersError:
                     problem = "The answers file could not be read."
+            record = check_record(exercise, result, specs[exercise.id].competences_of, problem)
             html = render("grading/answers.html.j2", title=exercise.title, points=f"{points:g}",
                           max_points=f"{exercise.max_points:g}", rows=rows, problem=problem)
             # an error the cell raised stays: the grading status reports it
             errors = [o for o in cell.outputs if o.get("output_type") == "error"]
             cell.outputs = [nbformat.v4.new_output(
-                "display_data", data={"text/html": html, "text/plain": plain_text(
+                "display_data", data={"text/html": html, MIME: record, "text/plain": plain_text(
                     exercise.title, points, exercise.max_points, rows, problem)}), *errors]
         return nb, resources
 

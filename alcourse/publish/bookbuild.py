@@ -25,8 +25,8 @@ from pathlib import Path
 
 from alcourse.errors import UserError
 from alcourse.publish import bookcache, lite
+from alcourse.publish.project import project_root
 
-ROOT = Path(__file__).resolve().parents[2]
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 
@@ -67,7 +67,7 @@ def _up_to_date(stamp: Path, value: str, output: Path) -> bool:
     return output.exists() and stamp.exists() and stamp.read_text(encoding="utf-8").strip() == value
 
 
-def build(root: Path = ROOT, force: bool = False) -> list[str]:
+def build(root: Path, force: bool = False) -> list[str]:
     """Build what changed; return what was built (``book``, ``lite``), empty if nothing."""
     out = root / "_build"
     html = out / "html"
@@ -95,7 +95,7 @@ def build(root: Path = ROOT, force: bool = False) -> list[str]:
         built.append("book")
     lite_key = fingerprint(lite_inputs(root), root)
     if force or not _up_to_date(out / ".alcourse-lite", lite_key, html / "lite" / "index.html"):
-        lite.build(output=html / "lite", vendor=root / "book" / "_vendor" / "lite",
+        lite.build(root, output=html / "lite", vendor=root / "book" / "_vendor" / "lite",
                    notebooks=root / "notebooks", stage_dir=out / "lite-src")
         (out / ".alcourse-lite").write_text(lite_key + "\n", encoding="utf-8")
         built.append("lite")
@@ -105,14 +105,16 @@ def build(root: Path = ROOT, force: bool = False) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
-    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=None,
+                        help="the course project's folder (default: the current folder)")
     args = parser.parse_args(argv)
     try:
-        built = build(args.root.resolve(), force=args.force)
+        root = project_root(args.root)
+        built = build(root, force=args.force)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    html = args.root.resolve() / "_build" / "html"
+    html = root / "_build" / "html"
     print(f"built: {', '.join(built)}" if built else "the book and its JupyterLite site are up to date")
     print(f"open {html / 'index.html'} (or serve it: python -m alcourse.publish.serve)")
     return 0

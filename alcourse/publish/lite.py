@@ -32,12 +32,9 @@ from pathlib import Path
 
 import alcourse
 from alcourse.errors import UserError
+from alcourse.publish.project import project_root
 from alcourse.publish.vendor import normalise, sha256
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = ROOT / "book" / "lite"
-VENDOR = ROOT / "book" / "_vendor" / "lite"
-OUTPUT = ROOT / "_build" / "html" / "lite"
 # what `import alcourse` needs in the browser (Jinja2 renders the widgets' HTML); nbformat,
 # pandas and matplotlib are for authoring and grading, which happen outside the browser
 BROWSER_REQUIRES = ("ipywidgets", "pyyaml", "jinja2")
@@ -181,7 +178,7 @@ def labextension(name: str) -> Path:
     return path
 
 
-def stage(stage_dir: Path, vendor: Path, notebooks: Path) -> list[Path]:
+def stage(stage_dir: Path, vendor: Path, notebooks: Path, config_dir: Path) -> list[Path]:
     """Lay out the JupyterLite input folder; return the wheels for ``--piplite-wheels``."""
     if not (vendor / "pyodide" / "pyodide-lock.json").exists():
         raise UserError(f"{vendor}: the Pyodide runtime is not vendored; run `make setup` "
@@ -198,23 +195,25 @@ def stage(stage_dir: Path, vendor: Path, notebooks: Path) -> list[Path]:
     add_to_lock(lock, wheels, {"jupyterlab-widgets": [], "ipywidgets": ["ipywidgets"]})
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
     write_contents(notebooks, stage_dir / "files")
-    config = json.loads((CONFIG_DIR / "jupyter_lite_config.json").read_text(encoding="utf-8"))
+    config = json.loads((config_dir / "jupyter_lite_config.json").read_text(encoding="utf-8"))
     config.setdefault("LiteBuildConfig", {})["federated_extensions"] = [
         str(labextension(name)) for name in ("@jupyterlite/pyodide-kernel-extension",
                                              "@jupyter-widgets/jupyterlab-manager")]
     (stage_dir / "jupyter_lite_config.json").write_text(json.dumps(config, indent=1),
                                                         encoding="utf-8")
-    shutil.copy2(CONFIG_DIR / "jupyter-lite.json", stage_dir / "jupyter-lite.json")
+    shutil.copy2(config_dir / "jupyter-lite.json", stage_dir / "jupyter-lite.json")
     shutil.copy2(Path(__file__).with_name("overrides.json"), stage_dir / "overrides.json")
     return wheels
 
 
-def build(output: Path = OUTPUT, vendor: Path = VENDOR, notebooks: Path | None = None,
+def build(root: Path, output: Path | None = None, vendor: Path | None = None, notebooks: Path | None = None,
           stage_dir: Path | None = None) -> Path:
-    """Build the site into ``output``; return ``output``."""
-    notebooks = notebooks or ROOT / "notebooks"
+    """Build the site of the project at ``root`` into ``output``; return ``output``."""
+    output = output or root / "_build" / "html" / "lite"
+    vendor = vendor or root / "book" / "_vendor" / "lite"
+    notebooks = notebooks or root / "notebooks"
     stage_dir = stage_dir or output.parent.parent / "lite-src"
-    wheels = stage(stage_dir, vendor, notebooks)
+    wheels = stage(stage_dir, vendor, notebooks, root / "book" / "lite")
     if output.exists():
         shutil.rmtree(output)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -235,11 +234,14 @@ def build(output: Path = OUTPUT, vendor: Path = VENDOR, notebooks: Path | None =
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--vendor", type=Path, default=VENDOR)
+    parser.add_argument("--root", type=Path, default=None,
+                        help="the course project's folder (default: the current folder)")
+    parser.add_argument("--output", type=Path, default=None, help="default: ROOT/_build/html/lite")
+    parser.add_argument("--vendor", type=Path, default=None, help="default: ROOT/book/_vendor/lite")
     args = parser.parse_args(argv)
     try:
-        out = build(args.output.resolve(), args.vendor.resolve())
+        out = build(project_root(args.root), args.output and args.output.resolve(),
+                    args.vendor and args.vendor.resolve())
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

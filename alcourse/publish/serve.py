@@ -50,8 +50,8 @@ def serving(root: Path, port: int = 0) -> Iterator[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("root", nargs="?", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "_build" / "html")
+    parser.add_argument("root", nargs="?", type=Path, default=Path("_build") / "html",
+                        help="the built site (default: _build/html in the current folder)")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     with serving(args.root, args.port) as url:

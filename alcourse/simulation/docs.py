@@ -18,7 +18,7 @@ from pathlib import Path
 from alcourse.simulation.parameters import Parameters, parameter_fields
 from alcourse.simulation.vocabulary import EVENTS, FIT, FIT_DEFAULT, MOVE_LABELS
 
-PAGE = Path(__file__).resolve().parents[2] / "book" / "simulation-model.md"
+PAGE = Path("book") / "simulation-model.md"  # in the course project (the current folder)
 
 
 def _number(value: float) -> str:
