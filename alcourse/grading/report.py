@@ -14,6 +14,7 @@ import base64
 import io
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from alcourse.grading.status import (
 )
 
 if TYPE_CHECKING:
+    from alcourse.grading.gradebook import CellGrade
     from matplotlib.figure import Figure
 
 COUNTED = (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED, NOT_GRADED, NOT_SUBMITTED)
@@ -179,7 +181,8 @@ def _percent(row: CohortRow) -> float | None:
 def competences_by_trainee(folder: CourseFolder, rows: list[CohortRow], cur: Curriculum
                  ) -> dict[str, dict[str, CompetenceResult]]:
     """Each trainee's results per competence, over their graded modules (as their notebooks recorded)."""
-    by_student: dict[str, list[tuple[str, dict[str, RecordedCheck] | None, tuple]]] = defaultdict(list)
+    by_student: dict[str, list[tuple[str, dict[str, RecordedCheck] | None, Sequence[CellGrade]]]] = \
+        defaultdict(list)
     for row in rows:
         if row.state.label not in (GRADED, NEEDS_MANUAL) or row.module not in cur.modules:
             continue
