@@ -36,8 +36,9 @@ from alcourse.grading.status import (
 )
 
 if TYPE_CHECKING:
-    from alcourse.grading.gradebook import CellGrade
     from matplotlib.figure import Figure
+
+    from alcourse.grading.gradebook import CellGrade
 
 COUNTED = (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED, NOT_GRADED, NOT_SUBMITTED)
 BAR = "#1a4f8b"  # 8.6:1 on white
