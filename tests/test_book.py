@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built_book(tmp_path_factory) -> Path:
-    """Build a copy of the book so the developer's _build is untouched."""
-    work = tmp_path_factory.mktemp("book") / "src"
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", ".pytest_cache",
-                                    "*.answers.json", ".ipynb_checkpoints")
-    shutil.copytree(ROOT, work, ignore=ignore)
-    vendor = work / "book" / "_vendor" / "static"
-    assert (vendor / "embed-amd.js").exists(), "run `make setup` to vendor the widget scripts"
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(work),
-         "--warningiserror", "--nitpick", "--keep-going"],
-        capture_output=True, text=True, check=False,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return work / "_build" / "html"
+def built_book(site: Path) -> Path:
+    """The session's one build (tests/site.py): `make book` from a copy, offline, with warnings
+    as errors and nitpicky references, so the developer's _build is untouched."""
+    return site
 
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*?(?:src|href)=["'](?:https?:)?//""", re.I)
