@@ -54,8 +54,8 @@ def _own_words(sim_id: str, own: OwnWords, cur: Curriculum) -> dict[str, Any]:
     return {"id": own.id, "anchor": _anchor(own.id), "points": own.points,
             "grade_id": own_words_grade_id(sim_id),
             "prompt": f"{own.prompt} (The cell above the grade cell shows each line the trainee typed "
-                      "in simulation {sim_id}, with its meeting, what was said just before, the event "
-                      "and the category the trainee named.)".replace("{sim_id}", sim_id),
+                      f"in simulation {sim_id}, with its meeting, what was said just before, the event "
+                      "and the category the trainee named.)",
             "pass_mark": f"{own.pass_mark:g}", "criteria": [_criterion(c, cur) for c in own.criteria],
             "exemplar": None, "model_answer": own.model_answer}
 
