@@ -205,6 +205,22 @@ class Session:
                          f"{game.scenario.meetings} meetings of the simulation played. Go back to the "
                          "simulation above to finish the programme.")
 
+    def own_words(self, sim_id: str) -> None:
+        """Show every line the trainee typed in the simulation, in its moment, with the category
+        they named it as: what the trainer marks in the cell below (never scored automatically)."""
+        from IPython.display import display
+
+        from alcourse.answers import AnswersError
+        from alcourse.simulation.own_words import own_lines, own_words_html, own_words_text
+
+        try:
+            game = self._replay(sim_id)
+        except AnswersError as exc:
+            print(f"Your saved choices cannot be read: {exc}")
+            return
+        lines = own_lines(game.result())
+        display({"text/plain": own_words_text(lines), "text/html": own_words_html(lines)}, raw=True)
+
     def simulation_score(self, sim_id: str, criterion_id: str) -> float:
         """Points for one criterion, from replaying the saved choices: the value nbgrader records."""
         from alcourse.answers import AnswersError
@@ -266,6 +282,15 @@ def reflection_grade_id(reflection_id: str) -> str:
 
 def simulation_grade_id(sim_id: str, criterion_id: str) -> str:
     return f"simcheck-{sim_id.replace('.', '-')}-{criterion_id}"
+
+
+def own_words_grade_id(sim_id: str) -> str:
+    """The manually graded cell of a simulation's own words.
+
+    >>> own_words_grade_id("m09.sim")
+    'ownwords-m09-sim'
+    """
+    return "ownwords-" + sim_id.replace(".", "-")
 
 
 def check_grade_id(exercise_id: str) -> str:

@@ -122,3 +122,65 @@ def voila(root: Path, log: Path) -> Iterator[str]:
     argv, env = command(root, port)
     with _serving(list(argv), dict(env), log, f"http://127.0.0.1:{port}/voila/tree", "Voila", cwd=root):
         yield f"http://127.0.0.1:{port}"
+
+
+def play_to_the_end_by_keyboard(page, sim, moves: tuple[str, ...], timeout: float = 600.0) -> int:  # type: ignore[no-untyped-def]
+    """Play a simulator (``sim``, its root locator) to the end of the programme with the keyboard
+    only: Enter on "Skip to the decision", Space on a move, ArrowDown in the wordings (at the first
+    decision), Enter on "Make this move". ``moves`` are move labels, used in turn. Returns how many
+    moves were made.
+    """
+    skip, choose = sim.locator("button.alcourse-skip"), sim.locator("button.alcourse-choose")
+    status = sim.locator("[role=status]").first
+    made = 0
+    deadline = time.monotonic() + timeout
+    while True:
+        assert time.monotonic() < deadline, f"the programme did not end in {timeout:.0f} s ({made} moves)"
+        if "meetings played" in status.inner_text() and skip.is_disabled():
+            return made
+        if sim.locator(".alcourse-cue").is_visible() and choose.is_enabled():
+            move_by_keyboard(page, sim, moves[made % len(moves)], second_wording=made == 0)
+            made += 1
+        elif skip.is_enabled():
+            skip.focus()
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(200)
+        else:
+            page.wait_for_timeout(200)
+
+
+def move_by_keyboard(page, sim, label: str, second_wording: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """At a decision: Space on the move labelled ``label`` (and ArrowDown to the second wording
+    offered), then Enter on "Make this move"; waits until the simulator has moved on.
+
+    A late update from the kernel can clear a move just chosen, so the move is chosen again until
+    it holds and "Make this move" is on.
+    """
+    choose = sim.locator("button.alcourse-choose")
+    status = sim.locator("[role=status]").first
+    before = status.inner_text()
+    radio = sim.locator(".alcourse-move label", has_text=label).locator("input[type=radio]")
+
+    def chosen():  # type: ignore[no-untyped-def]
+        if not radio.is_checked():
+            radio.focus()
+            page.keyboard.press("Space")
+        return radio.is_checked() and choose.is_enabled()
+
+    wait_until(chosen, 30, f"{label!r} chosen with 'Make this move' on")
+    wording = sim.locator(".alcourse-wording select")
+    if second_wording:
+        # the wordings arrive from the kernel after the move is chosen
+        wait_until(lambda: wording.is_visible() and wording.evaluate("s => s.options.length") > 1, 30,
+                   f"the wordings of {label!r}")
+
+        def second():  # type: ignore[no-untyped-def]
+            if wording.evaluate("s => s.selectedIndex") == 0:
+                wording.focus()
+                page.keyboard.press("ArrowDown")
+            return wording.evaluate("s => s.selectedIndex") == 1
+
+        wait_until(second, 30, "the second wording")
+    choose.focus()
+    page.keyboard.press("Enter")
+    wait_until(lambda: status.inner_text() != before, 60, f"the move {label!r} to be made")

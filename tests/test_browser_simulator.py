@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from alcourse.answers import AnswerStore
+from alcourse.simulation import load_scenario, policy, run
+from alcourse.simulation.play import ChoiceStore, replay
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     jupyter_lab,
     open_notebook,
+    play_to_the_end_by_keyboard,
     require_chromium,
     run_all,
     wait_until,
@@ -90,6 +94,62 @@ def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
         sim.locator(".alcourse-cue").wait_for(state="visible", timeout=20_000)  # back at decision 1
         expect(sim.locator("button.alcourse-choose")).to_be_enabled(timeout=20_000)
         sim.screenshot(path=str(tmp_path / "rewound.png"))
+        browser.close()
+
+
+SCENARIO = "primary-care-practice-managers"  # module 9's set until the trainee chooses another
+KEYBOARD_MOVES = ("Summarise", "Deliberately say nothing", "Catalytic", "Supportive")
+
+
+def save_all_but_the_last_meeting(folder):
+    """An answers file with the meetings before the last one played (hands off): the trainee resumes
+    at the last meeting's first decision. Returns how many decisions it holds."""
+    scenario = load_scenario(SCENARIO)
+    path = [d.intervention for d in run(scenario, policy("hands-off")).decisions
+            if d.decision.meeting < scenario.meetings]
+    ChoiceStore(AnswerStore.beside(MODULE, folder).path, MODULE).save_path("m09.sim", scenario.id,
+                                                                         scenario.seed, path)
+    return len(path)
+
+
+def assert_the_last_meeting_was_played_to_the_end(sim, answers, before, made):
+    """The file holds the whole last meeting, replayed to the programme's end; nothing is left to
+    press but rewind."""
+    scenario = load_scenario(SCENARIO)
+    saved = _wait_for(lambda: (s := _saved(answers)) and len(s["path"]) == before + made and s)
+    game = replay(scenario, None, ChoiceStore(answers, MODULE).path_of("m09.sim"))
+    assert game.finished and game.pending is None
+    last = [d for d in game.sim.decisions if d.decision.meeting == scenario.meetings]
+    assert len(last) == made > 0
+    assert saved["path"][before][:3] == ["summarise", last[0].intervention.target, 1], "wording by keyboard"
+    assert {d.intervention.move for d in last} <= {"summarise", "none", "catalytic", "supportive"}
+    rows = [r for r in game.result().rows if r.meeting == scenario.meetings]
+    assert rows[-1].phase == "review" and len(game.result().meetings) == scenario.meetings
+    expect(sim.locator("[role=status]").first).to_contain_text(
+        f"All {scenario.meetings} meetings played", timeout=20_000)
+    for button in ("alcourse-next-turn", "alcourse-skip", "alcourse-choose"):
+        expect(sim.locator(f"button.{button}")).to_be_disabled()
+    expect(sim.locator(".alcourse-cue")).to_be_hidden()
+
+
+def test_trainee_plays_the_last_meeting_to_the_end_by_keyboard_in_jupyterlab(tmp_path):
+    require_chromium()
+    workspace = tmp_path / "workspace"
+    (workspace / MODULE).mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb", workspace / MODULE)
+    answers = workspace / MODULE / f"{MODULE}.answers.json"
+    before = save_all_but_the_last_meeting(workspace / MODULE)
+    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
+        run_all(page)
+        sim = page.locator(".alcourse-simulator").first
+        sim.wait_for(timeout=60_000)
+        expect(sim.locator("[role=status]").first).to_contain_text(f"decision {before + 1}", timeout=60_000)
+        made = play_to_the_end_by_keyboard(page, sim, KEYBOARD_MOVES)
+        assert_the_last_meeting_was_played_to_the_end(sim, answers, before, made)
+        sim.screenshot(path=str(tmp_path / "ended.png"))
         browser.close()
 
 

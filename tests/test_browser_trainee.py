@@ -7,7 +7,6 @@ instructions say) and checks that no work is lost or damaged.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -45,14 +44,26 @@ def _saved_path(answers):
 def _move(sim, page, move="Catalytic"):
     # skip to the decision, unless the next decision comes with no turns before it (skip is then off)
     skip, choose = sim.locator("button.alcourse-skip"), sim.locator("button.alcourse-choose")
-    deadline = time.monotonic() + 30
-    while not (sim.locator(".alcourse-cue").is_visible() and choose.is_enabled()):
+
+    def at_decision():
+        if sim.locator(".alcourse-cue").is_visible() and choose.is_enabled():
+            return True
         if skip.is_enabled():
             skip.click()
-        assert time.monotonic() < deadline, "the simulator never reached a decision"
-        page.wait_for_timeout(200)
-    sim.locator(".alcourse-move label", has_text=move).locator("input[type=radio]").check()
-    sim.locator("button.alcourse-choose").click()
+        return False
+
+    wait_until(at_decision, 30, "the simulator to reach a decision")
+    radio = sim.locator(".alcourse-move label", has_text=move).locator("input[type=radio]")
+
+    def chosen():
+        # a late widget update can clear the choice and switch "Make this move" off again: choose
+        # again until the choice holds and the button is on, then make the move
+        if not radio.is_checked():
+            radio.check()
+        return radio.is_checked() and choose.is_enabled()
+
+    wait_until(chosen, 30, f"{move!r} chosen with 'Make this move' enabled")
+    choose.click()
 
 
 def test_a_stale_simulator_tab_never_overwrites_a_longer_saved_game(lab, browser, tmp_path):

@@ -149,3 +149,26 @@ def test_hand_in_as_an_app_saves_the_file_beside_the_notebook_and_downloads_it(v
     assert read_archive(got.read_bytes()).manifest.name == "Vi Ola"
     assert watch.problems() == []
     assert lines == [], "\n".join(lines)
+
+
+def test_the_last_meeting_plays_to_the_end_by_keyboard_as_an_app(voila, browser, tmp_path):
+    from tests.browser import play_to_the_end_by_keyboard
+    from tests.test_browser_simulator import (
+        KEYBOARD_MOVES,
+        assert_the_last_meeting_was_played_to_the_end,
+        save_all_but_the_last_meeting,
+    )
+
+    base, workspace = voila
+    module = "m09-simulated-set"
+    answers = workspace / module / f"{module}.answers.json"
+    answers.unlink(missing_ok=True)  # another test's game: this one resumes at the last meeting
+    before = save_all_but_the_last_meeting(workspace / module)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = _open_app(context, base, module)
+    sim = page.locator(".alcourse-simulator").first
+    expect(sim.locator("[role=status]").first).to_contain_text(f"decision {before + 1}", timeout=60_000)
+    made = play_to_the_end_by_keyboard(page, sim, KEYBOARD_MOVES)
+    assert_the_last_meeting_was_played_to_the_end(sim, answers, before, made)
+    sim.screenshot(path=str(shots(tmp_path) / "voila-keyboard-ended.png"))
+    context.close()

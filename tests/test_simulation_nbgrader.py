@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
+from html import unescape
 
 import nbformat
 import pytest
@@ -10,7 +12,7 @@ from nbgrader.api import Gradebook
 
 from alcourse.answers import AnswerStore
 from alcourse.grading import CourseFolder
-from alcourse.session import reflection_grade_id, simulation_grade_id
+from alcourse.session import own_words_grade_id, reflection_grade_id, simulation_grade_id
 from alcourse.simulation import load_scenario, policy, run
 from alcourse.simulation.grading import score_criterion
 from alcourse.simulation.play import ChoiceStore, replay
@@ -22,9 +24,17 @@ MODULE = "m09-simulated-set"
 SIM = "m09.sim"
 
 
-def _save(folder, name, scenario_id="primary-care-practice-managers"):
+OWN = ("Raj, that sounds like a suggestion <b>. What could you ask instead?",
+       "Let's take a minute of quiet before the next question.")
+
+
+def _save(folder, name, scenario_id="primary-care-practice-managers", own=()):
     scenario = load_scenario(scenario_id)
     path = [d.intervention for d in run(scenario, policy(name)).decisions]
+    # the trainee's own words for the first moves that say something (deliberate silence says nothing)
+    spoken = [i for i, iv in enumerate(path) if iv.move != "none"]
+    for i, words in zip(spoken, own, strict=False):
+        path[i] = dataclasses.replace(path[i], own=words)
     store = ChoiceStore(AnswerStore.beside(MODULE, folder).path, MODULE)
     store.save_path(SIM, scenario.id, scenario.seed, path)
 
@@ -38,21 +48,22 @@ def graded(tmp_path_factory, curriculum):
     folder = CourseFolder.init(tmp / "course", source=source)
     folder.generate([MODULE])
     release = folder.root / "release" / MODULE
-    for student, policy_name in (("full", "adaptive"), ("blank", None), ("partial", "hands-off")):
+    for student, policy_name in (("full", "adaptive"), ("blank", None), ("partial", "hands-off"),
+                                 ("own", "adaptive")):
         target = folder.root / "submitted" / student / MODULE
         target.mkdir(parents=True)
         shutil.copy(release / f"{MODULE}.ipynb", target)
         if policy_name:
-            _save(target, policy_name)
+            _save(target, policy_name, own=OWN if student == "own" else ())
     for sid in scenario_ids():  # module 9 lets the trainee choose the set: grading replays that one
         target = folder.root / "submitted" / f"sc-{sid}" / MODULE
         target.mkdir(parents=True)
         shutil.copy(release / f"{MODULE}.ipynb", target)
         _save(target, "adaptive", sid)
     folder.nbgrader("autograde", MODULE, "--force")
-    students = ("full", "blank", "partial", *(f"sc-{sid}" for sid in scenario_ids()))
+    students = ("full", "blank", "partial", "own", *(f"sc-{sid}" for sid in scenario_ids()))
     with Gradebook(f"sqlite:///{folder.root / 'gradebook.db'}") as gb:
-        grades = {s: {g.name: (g.score, g.max_score, g.needs_manual_grade)
+        grades = {s: {g.name: (g.score, g.max_score, g.needs_manual_grade, g.auto_score, g.manual_score)
                       for g in gb.find_submission_notebook(MODULE, MODULE, s).grades}
                   for s in students}
     return folder, grades
@@ -99,3 +110,25 @@ def test_each_scenario_chosen_is_graded_by_replaying_it(graded, curriculum, sid)
     for c in spec.criteria:
         expected = score_criterion(c.kind, c.points, c.bound, result).points
         assert grades[f"sc-{sid}"][simulation_grade_id(SIM, c.id)][:2] == (expected, c.points), (sid, c.id)
+
+
+def test_own_words_wait_for_the_trainer_and_show_each_line_in_its_moment(graded, curriculum):
+    folder, grades = graded
+    own = curriculum.module(MODULE).simulations()[0].own_words
+    gid = own_words_grade_id(SIM)
+    for student in ("own", "full", "blank"):
+        _score, max_score, needs_manual, auto, manual = grades[student][gid]
+        # a manually graded task: never auto-scored, never a zero before the trainer marks it
+        assert (max_score, needs_manual, auto, manual) == (own.points, True, None, None), student
+    nb = nbformat.read(folder.root / "autograded" / "own" / MODULE / f"{MODULE}.ipynb", 4)
+    show = next(c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                == f"ownwords-show-{SIM.replace('.', '-')}")
+    html = "".join(o["data"]["text/html"] for o in show.outputs if "text/html" in o.get("data", {}))
+    assert "Raj, that sounds like a suggestion &lt;b&gt;." in html and "<b>." not in html
+    assert OWN[1] in unescape(html) and html.count("<tr>") == 1 + len(OWN)  # a header row, one per line
+    assert "Meeting" in html and "Category you named" in html
+    blank = nbformat.read(folder.root / "autograded" / "blank" / MODULE / f"{MODULE}.ipynb", 4)
+    show = next(c for c in blank.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                == f"ownwords-show-{SIM.replace('.', '-')}")
+    assert "No own words were typed" in "".join(o["data"]["text/plain"] for o in show.outputs
+                                                if "data" in o)

@@ -19,8 +19,8 @@ from typing import Any
 
 from alcourse.content.model import LEVELS
 from alcourse.curriculum.loader import Curriculum
-from alcourse.curriculum.model import Criterion, Module, Reflection
-from alcourse.session import reflection_grade_id
+from alcourse.curriculum.model import Criterion, Module, OwnWords, Reflection
+from alcourse.session import own_words_grade_id, reflection_grade_id
 
 ALL_MODULES = "marking-guide.html"
 PER_MODULE = "marking-guide"  # folder beside it: one MODULE.html each
@@ -49,10 +49,22 @@ def _reflection(ref: Reflection, cur: Curriculum) -> dict[str, Any]:
             "model_answer": ref.model_answer}
 
 
+def _own_words(sim_id: str, own: OwnWords, cur: Curriculum) -> dict[str, Any]:
+    # marked like a reflection, on the lines the notebook shows above the grade cell
+    return {"id": own.id, "anchor": _anchor(own.id), "points": own.points,
+            "grade_id": own_words_grade_id(sim_id),
+            "prompt": f"{own.prompt} (The cell above the grade cell shows each line the trainee typed "
+                      f"in simulation {sim_id}, with its meeting, what was said just before, the event "
+                      "and the category the trainee named.)",
+            "pass_mark": f"{own.pass_mark:g}", "criteria": [_criterion(c, cur) for c in own.criteria],
+            "exemplar": None, "model_answer": own.model_answer}
+
+
 def _module(module: Module, cur: Curriculum) -> dict[str, Any]:
+    own = [_own_words(sim.id, sim.own_words, cur) for sim in module.simulations() if sim.own_words]
     return {"anchor": _anchor(module.id), "number": module.number, "title": module.title,
             "pass_threshold": f"{module.pass_threshold:.0%}",
-            "reflections": [_reflection(ref, cur) for ref in module.reflections()]}
+            "reflections": [_reflection(ref, cur) for ref in module.reflections()] + own}
 
 
 def _page(cur: Curriculum, title: str, modules: list[Module], all_href: str,

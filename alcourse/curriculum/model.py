@@ -245,6 +245,48 @@ class SimCriterion:
 
 
 @dataclass(frozen=True)
+class OwnWords:
+    """The trainee's own words in a simulation, marked by hand against levelled criteria.
+
+    The trainee may type what they would say at a decision instead of choosing a wording;
+    the move they choose for it names its category. Each line reaches the trainer in its
+    moment (see :mod:`alcourse.simulation.own_words`); nothing about it is scored automatically.
+
+    >>> c = Criterion("fit", "Fits the moment.", 2, (), {"not-yet": Level(0, "No."),
+    ...               "competent": Level(1, "Mostly."), "strong": Level(2, "Yes.")})
+    >>> OwnWords("m09.own-words", "Type your own words at least once.", 2, (c,), "Raj, ...").pass_mark
+    1.0
+    """
+
+    id: str
+    prompt: str
+    """What the trainee is asked to do (shown in the notebook)."""
+    points: int
+    criteria: tuple[Criterion, ...]
+    model_answer: str
+    """A strong line in its moment, for the trainer's guide."""
+    title: str = "Your own words"
+
+    def __post_init__(self) -> None:
+        check_id(self.id)
+        total = sum(c.points for c in self.criteria)
+        if not self.criteria or total != self.points:
+            raise ValueError(f"the criteria add up to {total:g} marks but points is {self.points}; "
+                             "make them agree")
+        ids = [c.id for c in self.criteria]
+        if len(set(ids)) != len(ids):
+            raise ValueError("criterion ids must be unique within own_words")
+
+    @property
+    def mark_scheme(self) -> tuple[str, ...]:
+        return tuple(c.line() for c in self.criteria)
+
+    @property
+    def pass_mark(self) -> float:
+        return float(sum(c.levels["competent"].marks if c.levels else c.points for c in self.criteria))
+
+
+@dataclass(frozen=True)
 class SimulationSpec:
     """A simulated programme the trainee plays, graded by replaying their saved choices."""
 
@@ -257,6 +299,8 @@ class SimulationSpec:
     choose_scenario: bool = False
     """True: the trainee may play any shipped scenario, or one the trainer put in a ``scenarios``
     folder beside the notebook; grading replays whichever was chosen."""
+    own_words: OwnWords | None = None
+    """The trainee's own words, marked by the trainer (None: not asked for)."""
 
     def __post_init__(self) -> None:
         check_id(self.id)

@@ -13,10 +13,16 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from alcourse.curriculum.loader import Curriculum
-from alcourse.curriculum.model import Module, Reflection, SimulationSpec
+from alcourse.curriculum.model import Module, OwnWords, Reflection, SimulationSpec
 from alcourse.curriculum.render import render_show
 from alcourse.handin.step import handin_cells
-from alcourse.session import check_grade_id, reflection_grade_id, simulation_grade_id, written_grade_id
+from alcourse.session import (
+    check_grade_id,
+    own_words_grade_id,
+    reflection_grade_id,
+    simulation_grade_id,
+    written_grade_id,
+)
 
 HOW_TO = """\
 **How to use this notebook.** You do not need to write any code.
@@ -105,7 +111,26 @@ def simulation_cells(sim: SimulationSpec) -> list[nbformat.NotebookNode]:
             f'course.simulation_score("{sim.id}", "{c.id}")\n'
             "### END HIDDEN TESTS",
             simulation_grade_id(sim.id, c.id), grade=True, points=float(c.points)))
+    if sim.own_words is not None:
+        cells += own_words_cells(sim.id, sim.own_words)
     return cells
+
+
+def own_words_cells(sim_id: str, own: OwnWords) -> list[nbformat.NotebookNode]:
+    """What the trainee is asked, the cell that shows their own lines in their moments, and the
+    trainer's manually graded cell with its mark scheme (never released to trainees)."""
+    slug = sim_id.replace(".", "-")
+    task_meta = _meta(own_words_grade_id(sim_id), locked=True, points=own.points)
+    task_meta["nbgrader"]["task"] = True  # an nbgrader "manually graded task": never scored automatically
+    scheme = "\n".join(f"- {line}" for line in own.mark_scheme)
+    return [_md(f"## {own.title} ({own.points} marks)\n\n{own.prompt}\n\n"
+                "*Run the next cell to see the lines you typed, each in its moment.*"),
+            _code(f'course.own_words("{sim_id}")', f"ownwords-show-{slug}"),
+            _md(f"**Your trainer marks your own words above ({own.points} marks).**\n\n"
+                "=== BEGIN MARK SCHEME ===\n\n"
+                f"**Mark scheme (out of {own.points}; pass mark {own.pass_mark:g}):**\n\n{scheme}\n\n"
+                f"**A strong line, in its moment:** {own.model_answer}\n\n"
+                "=== END MARK SCHEME ===", task_meta)]
 
 
 def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:

@@ -48,6 +48,9 @@ def graded_items(cur: Curriculum) -> list[GradedItem]:
         for sim in module.simulations():
             items += [GradedItem(f"{sim.id}:{c.id}", module.id, "simulation", float(c.points),
                                  c.competences) for c in sim.criteria]
+            if sim.own_words is not None:
+                items += [GradedItem(f"{sim.own_words.id}:{c.id}", module.id, "criterion", float(c.points),
+                                     c.competences) for c in sim.own_words.criteria]
     return items
 
 

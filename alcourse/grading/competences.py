@@ -33,7 +33,7 @@ from alcourse.grading.gradebook import CellGrade
 from alcourse.grading.pages import render
 from alcourse.grading.recorded import RecordedCheck
 from alcourse.grading.status import FAILED, NEEDS_MANUAL, NOT_SUBMITTED
-from alcourse.session import reflection_grade_id, simulation_grade_id
+from alcourse.session import own_words_grade_id, reflection_grade_id, simulation_grade_id
 
 PENDING_STATES = (NEEDS_MANUAL, FAILED, NOT_SUBMITTED)
 
@@ -203,6 +203,10 @@ def module_scores(cur: Curriculum, module_id: str, checks: Mapping[str, Recorded
             if cell is not None:
                 scores[f"{sim.id}:{crit.id}"] = (NEEDS_MANUAL if cell.needs_manual_grade
                                                  else min(max(cell.score, 0.0), crit.points))
+        own = sim.own_words
+        cell = by_name.get(own_words_grade_id(sim.id)) if own is not None else None
+        if own is not None and cell is not None:
+            scores.update(_reflection_scores(own.id, own.criteria, cell))
     return scores
 
 

@@ -177,8 +177,14 @@ class SimulatorWidget(widgets.VBox):
         self.wording = widgets.Dropdown(description="Your words:", style={"description_width": "initial"},
                                         layout=widgets.Layout(width="auto"))
         self.wording.add_class("alcourse-wording")
+        # the move chosen above is the category the trainee names their own words as: said in
+        # visible text, not only in the placeholder (which disappears as they type)
+        self.own_hint = widgets.HTML(
+            '<p class="alcourse-own-hint">If you type your own words, the move you choose above names '
+            "their category (one of Heron's six, or a structural move). Your trainer reads them in their "
+            "moment and comments on the words and on the category you named.</p>")
         self.own = widgets.Textarea(description="Or your own words:", placeholder="Type what you would say "
-                                    "(optional). Choose above the move it is.",
+                                    "(optional).",
                                     style={"description_width": "initial"},
                                     layout=widgets.Layout(width="90%"))
         self.own.add_class("alcourse-own-words")
@@ -190,8 +196,8 @@ class SimulatorWidget(widgets.VBox):
         self.choose_button.add_class("alcourse-choose")
         self.choose_button.on_click(lambda _: self._on_choose())
         self.feedback = widgets.HTML()
-        self.decision_box = widgets.VBox([self.cue, self.move, self.target, self.wording, self.own,
-                                          self.choose_button])
+        self.decision_box = widgets.VBox([self.cue, self.move, self.target, self.wording, self.own_hint,
+                                          self.own, self.choose_button])
         self.rewind_to = widgets.Dropdown(description="Rewind to:", style={"description_width": "initial"},
                                           layout=widgets.Layout(width="auto"))
         self.rewind_to.add_class("alcourse-rewind-to")
@@ -356,6 +362,13 @@ class SimulatorWidget(widgets.VBox):
                                    "<strong>\u2753 Choose a move first."
                                    "</strong> Pick one of the moves above (deliberately saying nothing is "
                                    "a move too).</div>")
+            return
+        if self.move.value == "none" and self.own.value.strip():
+            self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
+                                   f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
+                                   "<strong>\u2753 Deliberate silence has no words.</strong> Choose the move "
+                                   "your own words make (that names their category), or clear the box to "
+                                   "say nothing.</div>")
             return
         self.choose(self.move.value, self.target.value or TARGET_SET,
                     wording=self.wording.value if self.wording.value is not None else -1,
