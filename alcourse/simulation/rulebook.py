@@ -297,7 +297,7 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
     first = terms[0]
 
     def value(ctx: Ctx, m: Any) -> float:
-        x = first(ctx, m)
+        x: float = first(ctx, m)
         for op, term in pairs:
             y = term(ctx, m)
             x = x * y if op == "*" else x // y if op == "//" else x / y
@@ -364,7 +364,8 @@ def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
     if group == "presenter":
         return () if ctx.presenter is None else (ctx.presenter,)
     if group == "present":
-        return ctx.present()
+        present: Sequence[Any] = ctx.present()
+        return present
     if group == "others":
         return [x for x in ctx.present() if x is not m]
     if group == "quiet":
@@ -398,10 +399,12 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
         scale = float(node[5]) if len(node) == 6 else 1.0
 
         def say(ctx: Ctx, m: Any, move: str) -> None:
-            speaker = "set" if who == "set" else (m if who == "member" else ctx.presenter)
-            if speaker is None:
+            if who == "set":
+                ctx.say_turn("set", kind, mean(ctx, m), scale, key)
                 return
-            ctx.say_turn("set" if who == "set" else speaker.id, kind, mean(ctx, m), scale, key)
+            speaker = m if who == "member" else ctx.presenter
+            if speaker is not None:
+                ctx.say_turn(speaker.id, kind, mean(ctx, m), scale, key)
 
         return say
     if head == "ask":
