@@ -23,7 +23,6 @@ from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.competences import CompetenceResult, cohort_rows, trainee_competences
 from alcourse.grading.course import CourseFolder
-from alcourse.grading.pages import render
 from alcourse.grading.recorded import RecordedCheck, graded_notebook, read_checks
 from alcourse.grading.status import (
     FAILED,
@@ -33,6 +32,7 @@ from alcourse.grading.status import (
     NOT_GRADED,
     NOT_SUBMITTED,
 )
+from alcourse.render import render
 
 COUNTED = (GRADED, NEEDS_MANUAL, NEEDS_ATTENTION, FAILED, NOT_GRADED, NOT_SUBMITTED)
 BAR = "#1a4f8b"  # 8.6:1 on white
