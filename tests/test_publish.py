@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from alcourse.curriculum.render import link_terms
 from alcourse.publish import bookbuild
-from alcourse.publish.lite import BROWSER_REQUIRES, add_to_lock, build_wheel, release_notebook
+from alcourse.publish.lite import BROWSER_REQUIRES, add_to_lock, build_wheel, write_contents
 from alcourse.publish.sphinxext import hub_url, lite_url
 from tests.conftest import MODULE, ROOT
 
@@ -85,13 +84,31 @@ def test_lite_wheel_is_standard_reproducible_and_loads_only_what_the_browser_nee
         assert archive.read("alcourse/templates/widgets/written.html.j2") == b"{# changed #}\n"
 
 
-def test_release_notebook_removes_what_trainees_must_not_see(curriculum):
-    nb = release_notebook(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb")
-    text = json.dumps(nb)
-    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
-    for reflection in curriculum.module(MODULE).reflections():
-        assert reflection.model_answer[:60] not in text
-    assert nb.metadata["kernelspec"]["name"] == "python"
+@pytest.mark.slow  # two nbgrader runs
+def test_lite_notebooks_are_what_nbgrader_releases(curriculum, tmp_path):
+    import nbformat
+
+    from alcourse.grading.course import CourseFolder
+
+    files = tmp_path / "files"
+    written = write_contents(ROOT / "notebooks", files, tmp_path / "lite-release")
+    assert sorted(p.parent.name for p in written) == sorted(curriculum.modules)
+    # what a trainer's `alcourse release` hands trainees, made on its own
+    (trainer,) = CourseFolder.init(tmp_path / "course", source=ROOT / "notebooks").generate([MODULE])
+    lite = nbformat.read(files / MODULE / f"{MODULE}.ipynb", as_version=4)
+    theirs = nbformat.read(trainer / f"{MODULE}.ipynb", as_version=4)
+    assert lite.cells == theirs.cells and lite.metadata.kernelspec.name == "python"
+    for module in curriculum.modules.values():
+        source = (ROOT / "notebooks" / module.id / module.notebook).read_text(encoding="utf-8")
+        text = (files / module.id / module.notebook).read_text(encoding="utf-8")
+        assert "BEGIN HIDDEN TESTS" in source and "BEGIN HIDDEN TESTS" not in text
+        assert "BEGIN SOLUTION" not in text and "BEGIN MARK SCHEME" not in text
+        for reflection in module.reflections():
+            assert reflection.model_answer[:60] in source and reflection.model_answer[:60] not in text
+        cells = nbformat.reads(text, as_version=4).cells
+        # nbgrader's checksums: its validate and autograde can tell a changed cell
+        assert any(c.metadata.get("nbgrader", {}).get("checksum") for c in cells)
+        assert not list((files / module.id).glob("*.answers.json"))
 
 
 def test_book_build_is_skipped_only_when_nothing_changed(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@
 The site goes into ``_build/html/lite`` beside the book, which links to it ("Run in your
 browser"). Nothing is fetched: the Pyodide runtime and wheels were vendored at set-up time by
 :mod:`alcourse.publish.vendor`, the widget front end comes from this environment, the notebooks
-are the trainee (release) versions made here with nbgrader's own preprocessors (no hidden
+are the trainee (release) versions made here by ``nbgrader generate_assignment`` (no hidden
 tests, mark schemes or model answers reach the browser), and ``alcourse`` goes in as a wheel
 built here by the standard build front end.
 
@@ -121,49 +121,55 @@ def add_to_lock(lock: dict, wheels: list[Path], imports: dict[str, list[str]],
         }
 
 
-def release_notebook(source: Path, kernelspec: dict | None = LITE_KERNELSPEC) -> dict:
-    """The trainee version of a source notebook, as ``nbgrader generate_assignment`` makes it.
-
-    Run in-process with nbgrader's own preprocessors (minus the gradebook), so hidden tests,
-    mark schemes and model answers are removed exactly as in a release. ``kernelspec``
-    replaces the notebook's (JupyterLite's kernel is called ``python``); None keeps it.
+def release(notebooks: Path, work: Path) -> dict[str, Path]:
+    """nbgrader's own release of every module in ``notebooks`` (``MODULE/MODULE.ipynb``): a course
+    folder at ``work`` whose source is ``notebooks``, and one ``nbgrader generate_assignment``
+    over all its modules, as a trainer's ``alcourse release`` does for each (hidden tests, mark
+    schemes and model answers removed, cells locked, checksums recorded). Returns each module's
+    release folder.
     """
-    import nbformat
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearHiddenTests,
-        ClearMarkScheme,
-        ClearOutput,
-        ClearSolutions,
-        ComputeChecksums,
-        LockCells,
-    )
+    from alcourse.grading.course import CourseFolder
 
-    nb = nbformat.read(source, as_version=4)
-    resources: dict = {}
-    for step in (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
-                 ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata):
-        nb, resources = step().preprocess(nb, resources)
-    if kernelspec is not None:
-        nb.metadata["kernelspec"] = dict(kernelspec)
-    return nb
+    modules = sorted(p.parent.name for p in notebooks.glob("*/*.ipynb")
+                     if p.stem == p.parent.name and ".ipynb_checkpoints" not in p.parts)
+    if not modules:
+        raise UserError(f"{notebooks}: no module notebooks (MODULE/MODULE.ipynb); "
+                        "run `alcourse build` first")
+    if work.exists():
+        shutil.rmtree(work)
+    folder = CourseFolder.init(work, source=notebooks.resolve())
+    # nbgrader globs the assignment id: one run releases every module (one start-up, not ten)
+    folder.nbgrader("generate_assignment", "*", "--force")
+    released = {m: folder.root / "release" / m for m in modules}
+    for module, path in released.items():
+        if not (path / f"{module}.ipynb").is_file():
+            raise UserError(f"{notebooks / module}: nbgrader released no {module}.ipynb")
+        # answers a trainer left while trying the source must not reach trainees
+        for stray in path.glob("*.answers.json"):
+            stray.unlink()
+    return released
 
 
-def write_contents(notebooks: Path, files: Path) -> list[Path]:
-    """Released notebooks of every module into ``files/MODULE/MODULE.ipynb``."""
+def write_contents(notebooks: Path, files: Path, work: Path,
+                   kernelspec: dict | None = LITE_KERNELSPEC) -> list[Path]:
+    """Every module's release (see :func:`release`) into ``files/MODULE/``; return the notebooks.
+
+    ``kernelspec`` replaces the notebooks' (JupyterLite's kernel is called ``python``); None keeps it.
+    """
     import nbformat
 
     written = []
-    for source in sorted(notebooks.glob("*/*.ipynb")):
-        if ".ipynb_checkpoints" in source.parts:
-            continue
-        dest = files / source.parent.name / source.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(release_notebook(source), dest)
-        written.append(dest)
-    if not written:
-        raise UserError(f"{notebooks}: no module notebooks (MODULE/MODULE.ipynb); "
-                        "run `make notebooks` first")
+    for module, released in release(notebooks, work).items():
+        dest = files / module
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(released, dest)
+        notebook = dest / f"{module}.ipynb"
+        if kernelspec is not None:
+            nb = nbformat.read(notebook, as_version=4)
+            nb.metadata["kernelspec"] = dict(kernelspec)
+            nbformat.write(nb, notebook)
+        written.append(notebook)
     return written
 
 
@@ -192,7 +198,7 @@ def stage(stage_dir: Path, vendor: Path, notebooks: Path, config_dir: Path) -> l
     add_to_lock(lock, wheels, {"jupyterlab-widgets": [], "ipywidgets": ["ipywidgets"]},
                 {"alcourse": BROWSER_REQUIRES})
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
-    write_contents(notebooks, stage_dir / "files")
+    write_contents(notebooks, stage_dir / "files", stage_dir.parent / "lite-release")
     config = json.loads((config_dir / "jupyter_lite_config.json").read_text(encoding="utf-8"))
     config.setdefault("LiteBuildConfig", {})["federated_extensions"] = [
         str(labextension(name)) for name in ("@jupyterlite/pyodide-kernel-extension",
