@@ -7,10 +7,12 @@ then the JupyterLite site into ``_build/html/lite``.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,24 +137,23 @@ def describe(where: str, violations: list[dict]) -> list[str]:
     return lines
 
 
+@functools.cache
+def released() -> dict[str, Path]:
+    """nbgrader's release of every module (as the JupyterLite site has it), made once per session."""
+    from alcourse.publish.lite import release
+
+    return release(ROOT / "notebooks", Path(tempfile.mkdtemp(prefix="alcourse-release-")) / "course")
+
+
 def trainee_workspace(folder: Path) -> list[str]:
     """Every module's trainee (release) notebook in ``folder/MODULE/``; return the module ids.
 
-    Made in-process with nbgrader's preprocessors (as ``make lite`` does), which takes a few
-    seconds instead of one nbgrader run per module.
+    Made by ``nbgrader generate_assignment`` (as ``make lite`` does) once per test session.
     """
-    import nbformat
-
-    from alcourse.publish.lite import release_notebook
-
     modules = []
-    for source in sorted((ROOT / "notebooks").glob("*/*.ipynb")):
-        if source.stem != source.parent.name:
-            continue
-        dest = folder / source.parent.name / source.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(release_notebook(source, kernelspec=None), dest)
-        modules.append(source.parent.name)
+    for module, release in released().items():
+        shutil.copytree(release, folder / module, dirs_exist_ok=True)
+        modules.append(module)
     return modules
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import pytest
 
 from alcourse.curriculum.render import link_terms
 from alcourse.publish import bookbuild
-from alcourse.publish.lite import add_to_lock, build_wheel, release_notebook
+from alcourse.publish.lite import BROWSER_REQUIRES, add_to_lock, build_wheel, write_contents
 from alcourse.publish.sphinxext import hub_url, lite_url
 from tests.conftest import MODULE, ROOT
 
@@ -47,28 +47,68 @@ def test_launch_urls():
     assert url == "https://hub.example.org/hub/user-redirect/lab/tree/m01-x/m01-x.ipynb"
 
 
-def test_lock_entries_depend_only_on_what_the_lock_can_supply(tmp_path):
+@pytest.mark.slow  # three wheel builds, about 12 s each on 2 cores
+def test_lite_wheel_is_standard_reproducible_and_loads_only_what_the_browser_needs(tmp_path):
     wheel = build_wheel(tmp_path)
-    lock = {"packages": {"pyyaml": {"name": "pyyaml"}, "ipywidgets": {"name": "ipywidgets"}}}
+    lock = {"packages": {n: {"name": n} for n in ("pyyaml", "ipywidgets", "jinja2", "pandas", "matplotlib")}}
     add_to_lock(lock, [wheel], {})
+    # the wheel's own requirements, kept to what the lock has
+    assert lock["packages"]["alcourse"]["depends"] == ["ipywidgets", "jinja2", "matplotlib", "pandas",
+                                                       "pyyaml"]
+    add_to_lock(lock, [wheel], {}, {"alcourse": BROWSER_REQUIRES})
     entry = lock["packages"]["alcourse"]
     assert entry["file_name"] == wheel.name and entry["imports"] == ["alcourse"]
-    assert entry["depends"] == ["ipywidgets", "pyyaml"]
+    # in the browser alcourse loads without pandas and matplotlib
+    assert entry["depends"] == ["ipywidgets", "jinja2", "pyyaml"]
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         assert "alcourse/session.py" in names and not any("__pycache__" in n for n in names)
+        assert "alcourse/templates/widgets/simulator.html.j2" in names
+        assert len({i.date_time for i in archive.infolist()}) == 1  # SOURCE_DATE_EPOCH's, not the files'
+
         record = archive.read(next(n for n in names if n.endswith("RECORD"))).decode()
     assert all(line.count(",") == 2 for line in record.splitlines())
-    assert build_wheel(tmp_path / "again").read_bytes() == wheel.read_bytes(), "the wheel is not reproducible"
+    # the standard front end leaves no build/ folder behind to leak stale files into the next wheel
+    assert not (ROOT / "build").exists()
+    again = build_wheel(tmp_path / "again")
+    assert again.read_bytes() == wheel.read_bytes(), "the wheel is not reproducible"
+    # and the identical bytes mean something: a changed template gives another wheel
+    tree = tmp_path / "tree"
+    shutil.copytree(ROOT / "alcourse", tree / "alcourse", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    (tree / "alcourse" / "templates" / "widgets" / "written.html.j2").write_text("{# changed #}\n")
+    second = build_wheel(tmp_path / "two", tree)
+    assert second.read_bytes() != wheel.read_bytes()
+    with zipfile.ZipFile(second) as archive:
+        assert archive.read("alcourse/templates/widgets/written.html.j2") == b"{# changed #}\n"
 
 
-def test_release_notebook_removes_what_trainees_must_not_see(curriculum):
-    nb = release_notebook(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb")
-    text = json.dumps(nb)
-    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
-    for reflection in curriculum.module(MODULE).reflections():
-        assert reflection.model_answer[:60] not in text
-    assert nb.metadata["kernelspec"]["name"] == "python"
+@pytest.mark.slow  # two nbgrader runs
+def test_lite_notebooks_are_what_nbgrader_releases(curriculum, tmp_path):
+    import nbformat
+
+    from alcourse.grading.course import CourseFolder
+
+    files = tmp_path / "files"
+    written = write_contents(ROOT / "notebooks", files, tmp_path / "lite-release")
+    assert sorted(p.parent.name for p in written) == sorted(curriculum.modules)
+    # what a trainer's `alcourse release` hands trainees, made on its own
+    (trainer,) = CourseFolder.init(tmp_path / "course", source=ROOT / "notebooks").generate([MODULE])
+    lite = nbformat.read(files / MODULE / f"{MODULE}.ipynb", as_version=4)
+    theirs = nbformat.read(trainer / f"{MODULE}.ipynb", as_version=4)
+    assert lite.cells == theirs.cells and lite.metadata.kernelspec.name == "python"
+    for module in curriculum.modules.values():
+        source = (ROOT / "notebooks" / module.id / module.notebook).read_text(encoding="utf-8")
+        text = (files / module.id / module.notebook).read_text(encoding="utf-8")
+        assert "BEGIN HIDDEN TESTS" in source and "BEGIN HIDDEN TESTS" not in text
+        assert "BEGIN SOLUTION" not in text and "BEGIN MARK SCHEME" not in text
+        for reflection in module.reflections():
+            assert reflection.model_answer[:60] in source and reflection.model_answer[:60] not in text
+        cells = nbformat.reads(text, as_version=4).cells
+        # nbgrader's checksums: its validate and autograde can tell a changed cell
+        assert any(c.metadata.get("nbgrader", {}).get("checksum") for c in cells)
+        assert not list((files / module.id).glob("*.answers.json"))
 
 
 def test_book_build_is_skipped_only_when_nothing_changed(tmp_path, monkeypatch):

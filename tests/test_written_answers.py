@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,14 +97,10 @@ def test_every_reflection_asks_for_a_length_in_words(curriculum):
 
 def test_nbgrader_validate_reports_what_is_missing_not_success(tmp_path):
     """nbgrader's own validate, on a released module notebook with nothing answered."""
-    import nbformat
-
-    from alcourse.publish.lite import release_notebook
+    from tests.site import released
 
     folder = tmp_path / MODULE
-    folder.mkdir()
-    nb = release_notebook(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb", kernelspec=None)
-    nbformat.write(nb, folder / f"{MODULE}.ipynb")
+    shutil.copytree(released()[MODULE], folder)
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "validate", f"{MODULE}.ipynb"],
                           cwd=folder, capture_output=True, text=True, check=False, timeout=300)
     out = proc.stdout + proc.stderr

@@ -16,13 +16,12 @@ b'\\x89PNG'
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from alcourse.render import part
 from alcourse.simulation.outcomes import turn_measures
 from alcourse.simulation.vocabulary import DIRECTIVE, HERON, MOVE_LABELS, STRUCTURAL
 
@@ -46,6 +45,7 @@ class Debrief:
     names: dict[str, str] = field(default_factory=dict)
 
 
+TEMPLATE = "widgets/debrief.html.j2"
 MEETING_COLUMNS = ["meeting", "present", "questions", "open_share", "closed_share", "advice_share",
                    "airtime_gini", "adviser_share", "actions", "specific_actions", "actions_completed",
                    "dependence"]
@@ -58,10 +58,8 @@ class Chart:
     alt: str
 
     def img_tag(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        return (f'<figure class="alcourse-chart"><img src="data:image/png;base64,{data}" '
-                f'alt="{html.escape(self.alt)}" style="max-width:100%">'
-                f"<figcaption>{html.escape(self.title)}: {html.escape(self.alt)}</figcaption></figure>")
+        """The chart as a figure: the PNG inline, its alt text also in the caption."""
+        return part(TEMPLATE, "chart", c=self)
 
 
 def debrief_from_result(result: Any) -> Debrief:
@@ -296,23 +294,16 @@ def next_steps(debrief: Debrief) -> list[str]:
     return tips
 
 
-def debrief_html(debrief: Debrief, extra: list[str] | None = None) -> str:
-    """The whole debrief as HTML: headline numbers, charts with alt text, what to try next."""
+def debrief_html(debrief: Debrief, criteria: list[tuple[str, str, str]] | None = None) -> str:
+    """The whole debrief as HTML: headline numbers, charts with alt text, what to try next.
+    ``criteria`` are the graded criteria as (verdict, label, why), shown first."""
     frame = debrief.meetings
-    parts = ['<div class="alcourse-debrief">', "<h3>Debrief</h3>"]
-    if extra:
-        parts.append("<ul>" + "".join(f"<li>{line}</li>" for line in extra) + "</ul>")
-    if not frame.empty:
-        parts.append(
-            "<p>Across the meetings: open questions "
-            f"{_pct(frame['open_share'].mean())}, advice as questions {_pct(frame['advice_share'].mean())}, "
-            f"{UNEVEN} {frame['airtime_gini'].mean():.2f} on average, your share of talk "
-            f"{_pct(frame['adviser_share'].mean())}, specific actions {int(frame['specific_actions'].sum())}."
-            "</p>")
-        parts += [chart.img_tag() for chart in charts(debrief)]
-    parts.append("<h4>What to try next</h4><ul>"
-                 + "".join(f"<li>{html.escape(tip)}</li>" for tip in next_steps(debrief)) + "</ul></div>")
-    return "\n".join(parts)
+    summary = None if frame.empty else {
+        "open": _pct(frame["open_share"].mean()), "advice": _pct(frame["advice_share"].mean()),
+        "uneven": UNEVEN, "gini": f"{frame['airtime_gini'].mean():.2f}",
+        "adviser": _pct(frame["adviser_share"].mean()), "specific": int(frame["specific_actions"].sum())}
+    return part(TEMPLATE, "debrief", criteria=criteria or [], summary=summary,
+                charts=charts(debrief) if summary else [], tips=next_steps(debrief))
 
 
 POLICY_STYLES = {"hands-off": ("o", "-", OPEN), "directive": ("s", "--", ADVICE),

@@ -93,7 +93,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     csub = c.add_subparsers(dest="course_command", required=True)
     ci = csub.add_parser("init", help="create a ready-to-use course folder")
     ci.add_argument("dir")
-    ci.add_argument("--source", help="the repository's notebooks/ folder")
+    ci.add_argument("--source", help="the source notebooks (default: notebooks/ when run in a course "
+                    "project, else written from the installed package's content)")
     ci.set_defaults(func=_init)
 
     r = sub.add_parser("release", help="generate the trainee versions with nbgrader")

@@ -69,7 +69,7 @@ def _module(module: Module, cur: Curriculum) -> dict[str, Any]:
 
 def _page(cur: Curriculum, title: str, modules: list[Module], all_href: str,
           others: list[dict[str, Any]]) -> str:
-    from alcourse.grading.pages import render
+    from alcourse.render import render
 
     levels = [lv.replace("-", " ").capitalize() for lv in LEVELS]
     return render("grading/marking-guide.html.j2", title=title, modules=[_module(m, cur) for m in modules],

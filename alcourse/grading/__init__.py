@@ -13,7 +13,7 @@
 - :mod:`~alcourse.grading.trainees` — the trainee list (ids and names) into the gradebook.
 - :mod:`~alcourse.grading.cohort`, :mod:`~alcourse.grading.feedback`,
   :mod:`~alcourse.grading.report` — export, feedback pages and the cohort report
-  (:mod:`~alcourse.grading.pages` renders the Jinja2 templates in ``alcourse/templates``).
+  (:mod:`alcourse.render` renders the Jinja2 templates in ``alcourse/templates``).
 """
 
 from alcourse.grading.course import CourseError, CourseFolder, copy_workspace, default_source

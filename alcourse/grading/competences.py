@@ -30,9 +30,9 @@ from alcourse.curriculum.loader import Curriculum
 from alcourse.curriculum.model import Criterion
 from alcourse.curriculum.tags import GradedItem, graded_items
 from alcourse.grading.gradebook import CellGrade
-from alcourse.grading.pages import render
 from alcourse.grading.recorded import RecordedCheck
 from alcourse.grading.status import FAILED, NEEDS_MANUAL, NOT_SUBMITTED
+from alcourse.render import render
 from alcourse.session import own_words_grade_id, reflection_grade_id, simulation_grade_id
 
 PENDING_STATES = (NEEDS_MANUAL, FAILED, NOT_SUBMITTED)

@@ -18,6 +18,7 @@ from typing import Any
 
 from alcourse.curriculum import Curriculum, load_curriculum
 from alcourse.errors import UserError
+from alcourse.publish.project import MARKERS
 
 CONFIG_NAME = "nbgrader_config.py"
 MARKER = "# alcourse course folder"
@@ -27,10 +28,22 @@ class CourseError(UserError):
     """A course folder problem, with what to do about it."""
 
 
-def default_source() -> Path | None:
-    """The repository's ``notebooks/`` when alcourse runs from a checkout."""
-    candidate = Path(__file__).resolve().parents[2] / "notebooks"
-    return candidate if candidate.is_dir() else None
+def default_source(folder: Path | None = None) -> Path | None:
+    """The ``notebooks/`` of the course project in ``folder`` (default: the current folder), or
+    None when that is not a course project (then ``init`` writes the packaged content's notebooks).
+
+    >>> import tempfile
+    >>> project = Path(tempfile.mkdtemp())
+    >>> default_source(project) is None
+    True
+    >>> for name in ("_config.yml", "_toc.yml", "notebooks/"):
+    ...     _ = (project / name).mkdir() if name.endswith("/") else (project / name).write_text("")
+    >>> default_source(project) == (project / "notebooks").resolve()
+    True
+    """
+    root = (folder or Path.cwd()).resolve()
+    candidate = root / "notebooks"
+    return candidate if candidate.is_dir() and all((root / m).is_file() for m in MARKERS) else None
 
 
 def config_text(root: Path, source: Path, cur: Curriculum, course_id: str) -> str:
@@ -76,12 +89,13 @@ class CourseFolder:
                               "choose an empty or new folder")
         if config.exists() and MARKER not in config.read_text(encoding="utf-8"):
             raise CourseError(f"{config}: was not made by alcourse; not touching it")
-        if source is None and default_source() is None and not config.exists():
-            # installed without the repository: the sources come from the packaged content
+        source = source or default_source()
+        if source is None and not config.exists():
+            # not in a course project: the sources come from the packaged content
             from alcourse.curriculum.build import write_sources
 
             source = write_sources(cur, root / "source")
-        source = (source or default_source() or root / "source").resolve()
+        source = (source or root / "source").resolve()
         if not (source.is_dir() and any(source.glob("*/*.ipynb"))):
             raise CourseError(
                 f"{source}: no source notebooks found (expected MODULE/MODULE.ipynb). "

@@ -25,9 +25,9 @@ from alcourse.grading.competences import competence_rows, module_competences
 from alcourse.grading.course import CourseError, CourseFolder
 from alcourse.grading.gradebook import CourseLock
 from alcourse.grading.messages import NOT_ZERO, could_not_run
-from alcourse.grading.pages import render
 from alcourse.grading.recorded import graded_notebook, read_checks
 from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL, NOT_SUBMITTED
+from alcourse.render import render
 
 REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I | re.S)
 MATHJAX_CONFIG = re.compile(r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>",

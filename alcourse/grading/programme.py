@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from alcourse import render as templates
 from alcourse.curriculum import Curriculum
-from alcourse.grading import pages
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.course import CourseFolder
 from alcourse.grading.lateness import read_lateness
@@ -126,7 +126,7 @@ def programme_view(folder: CourseFolder, cur: Curriculum, rows: list[CohortRow] 
 
 def render(view: ProgrammeView) -> str:
     """The page, from ``templates/grading/programme.html.j2`` (autoescaped)."""
-    return pages.render("grading/programme.html.j2", view=view)
+    return templates.render("grading/programme.html.j2", view=view)
 
 
 def competence_table(cur: Curriculum, per_trainee: Mapping[str, Mapping[str, Any]]) -> CompetenceTable:
@@ -200,8 +200,8 @@ def write_progress_pages(folder: CourseFolder, view: ProgrammeView) -> list[Path
     for row in view.trainees:
         target = folder.root / "feedback" / row.student / "progress.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        page = pages.render("grading/progress.html.j2", trainee=row.student, done=row.done, made=view.made,
-                            items=progress_items(view, row, due))
+        page = templates.render("grading/progress.html.j2", trainee=row.student, done=row.done,
+                                made=view.made, items=progress_items(view, row, due))
         target.write_text(page, encoding="utf-8")
         written.append(target)
     return written

@@ -27,8 +27,8 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from alcourse.grading.pages import render
 from alcourse.grading.recorded import MIME, check_record
+from alcourse.render import render
 
 EXERCISE_CALL = re.compile(r"""course\.exercise\(\s*["']([^"']+)["']\s*\)""")
 

@@ -24,7 +24,6 @@ from alcourse.curriculum import Curriculum
 from alcourse.grading.cohort import CohortRow, collect
 from alcourse.grading.competences import CompetenceResult, cohort_rows, trainee_competences
 from alcourse.grading.course import CourseFolder
-from alcourse.grading.pages import render
 from alcourse.grading.recorded import RecordedCheck, graded_notebook, read_checks
 from alcourse.grading.status import (
     FAILED,
@@ -34,6 +33,7 @@ from alcourse.grading.status import (
     NOT_GRADED,
     NOT_SUBMITTED,
 )
+from alcourse.render import render
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -94,13 +94,13 @@ def _schemes(module: str) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 def blind_page(course: CourseFolder, module: str, sampled: list[Sampled]) -> str:
     """The second marker's reading copy: each piece's answer and mark scheme, never the first mark."""
-    from alcourse.observe.render import render_page
+    from alcourse.render import render
 
     schemes = _schemes(module)
     pieces = [{"number": s.number, "criterion": s.piece.cell, "max": s.piece.max_score,
                "answer": _answer(course, s), "prompt": schemes.get(s.piece.cell, ("", ()))[0],
                "scheme": schemes.get(s.piece.cell, ("", ()))[1]} for s in sampled]
-    return render_page("second_marker.html.j2", title=f"Second marking: {module}", pieces=pieces)
+    return render("observe/second_marker.html.j2", title=f"Second marking: {module}", pieces=pieces)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import Any
 
 from alcourse.analysis.debrief import Chart
 from alcourse.observe.figures import Figures, compare, figures, simulator_bounds
-from alcourse.observe.render import render_page
 from alcourse.observe.session import ADVISER, MEMBER_KINDS, Session
+from alcourse.render import render
 
 INK, BAR = "#222222", "#0072B2"
 
@@ -75,9 +75,9 @@ def _context(session: Session, bounds: dict[str, float] | None) -> dict[str, Any
 def debrief_page(session: Session, title: str = "Debrief of an observed set meeting",
                  bounds: dict[str, float] | None = None) -> str:
     """The whole debrief as one self-contained HTML page."""
-    return render_page("debrief.html.j2", title=title, **_context(session, bounds))
+    return render("observe/debrief.html.j2", title=title, **_context(session, bounds))
 
 
-def debrief_fragment(session: Session, bounds: dict[str, float] | None = None, env: Any = None) -> str:
+def debrief_fragment(session: Session, bounds: dict[str, float] | None = None) -> str:
     """The debrief's body (headings from h2), for the observer widget to show in place."""
-    return render_page("debrief_body.html.j2", env, **_context(session, bounds))
+    return render("observe/debrief_body.html.j2", **_context(session, bounds))

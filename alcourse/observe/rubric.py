@@ -140,11 +140,11 @@ def compare_rubrics(rubrics: Sequence[Rubric], competences: Sequence[str]) -> Ru
 def feedback_page(rubrics: Sequence[Rubric], competences: Mapping[str, Competence],
                   trainee: str = "") -> str:
     """The trainee's feedback: per competence, their own level beside each observer's, with evidence."""
-    from alcourse.observe.render import render_page
+    from alcourse.render import render
 
     selves = [r for r in rubrics if r.role == "self"]
     observers = [r for r in rubrics if r.role == "observer"]
     comparison = compare_rubrics(observers, list(competences)) if len(observers) >= 2 else None
-    return render_page("rubric.html.j2", title=f"Observation feedback{': ' + trainee if trainee else ''}",
+    return render("observe/rubric.html.j2", title=f"Observation feedback{': ' + trainee if trainee else ''}",
                        competences=list(competences.values()), selves=selves, observers=observers,
                        comparison=comparison, levels=LEVELS)

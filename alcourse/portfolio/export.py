@@ -12,9 +12,9 @@ True
 
 from __future__ import annotations
 
-from alcourse.observe.render import render_page
 from alcourse.portfolio.coverage import coverage
 from alcourse.portfolio.model import Portfolio, load_rubric
+from alcourse.render import render
 
 
 def portfolio_html(portfolio: Portfolio, with_rubric: bool = True) -> str:
@@ -25,7 +25,7 @@ def portfolio_html(portfolio: Portfolio, with_rubric: bool = True) -> str:
     titles = {c.id: c.title for c in competences.values()}
     cov = coverage(portfolio, list(competences))
     entries = sorted(portfolio.entries, key=lambda e: e.date)
-    return render_page("portfolio.html.j2", title=f"Reflective portfolio: {portfolio.trainee}",
+    return render("observe/portfolio.html.j2", title=f"Reflective portfolio: {portfolio.trainee}",
                        portfolio=portfolio, entries=entries, titles=titles, coverage=cov,
                        summary=cov.sentence(titles), rubric=load_rubric() if with_rubric else None,
                        sets=sorted({e.set for e in entries}))

@@ -3,9 +3,9 @@
 The site goes into ``_build/html/lite`` beside the book, which links to it ("Run in your
 browser"). Nothing is fetched: the Pyodide runtime and wheels were vendored at set-up time by
 :mod:`alcourse.publish.vendor`, the widget front end comes from this environment, the notebooks
-are the trainee (release) versions made here with nbgrader's own preprocessors (no hidden
+are the trainee (release) versions made here by ``nbgrader generate_assignment`` (no hidden
 tests, mark schemes or model answers reach the browser), and ``alcourse`` goes in as a wheel
-built here.
+built here by the standard build front end.
 
 The kernel pre-loads ``alcourse`` (and with it ipywidgets and PyYAML) from the site's own
 ``pyodide-lock.json``, so the notebooks are the same as in JupyterLab: no install cell.
@@ -20,13 +20,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -39,51 +38,45 @@ from alcourse.publish.vendor import normalise, sha256
 # pandas and matplotlib are for authoring and grading, which happen outside the browser
 BROWSER_REQUIRES = ("ipywidgets", "pyyaml", "jinja2")
 LITE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
-# a fixed timestamp keeps the wheel byte-identical between builds of the same code
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# SOURCE_DATE_EPOCH for the wheel's file dates when none is set: 1980-01-01, the earliest a zip
+# can record, so two builds of the same code are byte-identical
+EPOCH = "315532800"
 
 
-def _record_hash(data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"sha256={digest}"
+def source_tree() -> Path:
+    """The source checkout of the running ``alcourse`` (where its ``pyproject.toml`` is)."""
+    tree = Path(alcourse.__file__).resolve().parent.parent
+    pyproject = tree / "pyproject.toml"
+    if not pyproject.is_file() or 'name = "alcourse"' not in pyproject.read_text(encoding="utf-8"):
+        raise UserError(f"{tree}: alcourse is installed from a wheel, not from its source; the JupyterLite "
+                        "site carries alcourse as a wheel built from source: run this with alcourse "
+                        "installed from a checkout (pip install -e CHECKOUT)")
+    return tree
 
 
-def build_wheel(dest: Path, package: Path | None = None) -> Path:
-    """A pure-Python wheel of ``alcourse`` for the browser, built without network or setuptools.
+def build_wheel(dest: Path, source: Path | None = None) -> Path:
+    """The ``alcourse`` wheel for the browser, made by the standard build front end (``python -m
+    build``, no network, no isolation): an sdist, then the wheel from it in a clean folder, so
+    nothing left over in a ``build/`` folder can slip in. ``SOURCE_DATE_EPOCH`` fixes the files'
+    dates, so the same code gives the same bytes.
 
-    >>> import tempfile, zipfile
-    >>> wheel = build_wheel(Path(tempfile.mkdtemp()))
-    >>> wheel.name == f"alcourse-{alcourse.__version__}-py3-none-any.whl"
-    True
-    >>> "alcourse/content/data/seed.yaml" in zipfile.ZipFile(wheel).namelist()
-    True
+    Building takes about 12 s (tests/test_publish.py builds it):
+
+    >>> build_wheel(Path("_build/lite-src/wheels")).name  # doctest: +SKIP
+    'alcourse-0.1.0-py3-none-any.whl'
     """
-    package = package or Path(alcourse.__file__).parent
-    version = alcourse.__version__
-    dist_info = f"alcourse-{version}.dist-info"
-    files: list[tuple[str, bytes]] = []
-    for path in sorted(package.rglob("*")):
-        if path.is_dir() or "__pycache__" in path.parts or path.suffix in {".pyc", ".pyo"}:
-            continue
-        files.append((f"alcourse/{path.relative_to(package).as_posix()}", path.read_bytes()))
-    metadata = "\n".join(["Metadata-Version: 2.1", "Name: alcourse", f"Version: {version}",
-                          "Summary: A Jupyter course for facilitators of action learning sets "
-                          "(browser build)",
-                          *(f"Requires-Dist: {r}" for r in BROWSER_REQUIRES)]) + "\n"
-    files += [(f"{dist_info}/METADATA", metadata.encode()),
-              (f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: alcourse.publish.lite\n"
-                                     b"Root-Is-Purelib: true\nTag: py3-none-any\n"),
-              (f"{dist_info}/top_level.txt", b"alcourse\n")]
-    record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in files)
-    record += f"{dist_info}/RECORD,,\n"
+    source = source or source_tree()
     dest.mkdir(parents=True, exist_ok=True)
-    wheel = dest / f"alcourse-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in [*files, (f"{dist_info}/RECORD", record.encode())]:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+    with tempfile.TemporaryDirectory() as out:
+        env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", EPOCH)}
+        proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", out, str(source)],
+                              env=env, capture_output=True, text=True, check=False)
+        wheels = sorted(Path(out).glob("alcourse-*.whl"))
+        if proc.returncode != 0 or not wheels:
+            raise UserError(f"{source}: building the alcourse wheel failed:\n{proc.stdout[-3000:]}"
+                            f"{proc.stderr[-3000:]}")
+        wheel = dest / wheels[0].name
+        shutil.copyfile(wheels[0], wheel)
     return wheel
 
 
@@ -105,11 +98,14 @@ def _wheel_requires(wheel: Path) -> list[str]:
     return names
 
 
-def add_to_lock(lock: dict, wheels: list[Path], imports: dict[str, list[str]]) -> None:
+def add_to_lock(lock: dict, wheels: list[Path], imports: dict[str, list[str]],
+                depends: dict[str, tuple[str, ...]] | None = None) -> None:
     """Lock entries for ``wheels``, with dependencies kept to names the lock can satisfy.
 
     A requirement the lock cannot satisfy (e.g. ``widgetsnbextension``, whose front end the
     site already has) is left out: Pyodide would otherwise fail to load the package at all.
+    ``depends`` names a package's dependencies in the browser where they are fewer than its
+    wheel's (``alcourse`` needs no pandas or matplotlib there, though the lock has both).
     """
     packages = lock["packages"]
     names = {normalise(w.name.split("-")[0]): w for w in wheels}
@@ -119,54 +115,61 @@ def add_to_lock(lock: dict, wheels: list[Path], imports: dict[str, list[str]]) -
             "name": name, "version": wheel.name.split("-")[1], "file_name": wheel.name,
             "install_dir": "site", "package_type": "package", "sha256": sha256(wheel),
             "imports": imports.get(name, [name.replace("-", "_")]),
-            "depends": sorted(d for d in set(_wheel_requires(wheel)) if d in known),
+            "depends": sorted(d for d in set((depends or {}).get(name) or _wheel_requires(wheel))
+                              if d in known),
             "unvendored_tests": False,
         }
 
 
-def release_notebook(source: Path, kernelspec: dict | None = LITE_KERNELSPEC) -> dict:
-    """The trainee version of a source notebook, as ``nbgrader generate_assignment`` makes it.
-
-    Run in-process with nbgrader's own preprocessors (minus the gradebook), so hidden tests,
-    mark schemes and model answers are removed exactly as in a release. ``kernelspec``
-    replaces the notebook's (JupyterLite's kernel is called ``python``); None keeps it.
+def release(notebooks: Path, work: Path) -> dict[str, Path]:
+    """nbgrader's own release of every module in ``notebooks`` (``MODULE/MODULE.ipynb``): a course
+    folder at ``work`` whose source is ``notebooks``, and one ``nbgrader generate_assignment``
+    over all its modules, as a trainer's ``alcourse release`` does for each (hidden tests, mark
+    schemes and model answers removed, cells locked, checksums recorded). Returns each module's
+    release folder.
     """
-    import nbformat
-    from nbgrader.preprocessors import (
-        CheckCellMetadata,
-        ClearHiddenTests,
-        ClearMarkScheme,
-        ClearOutput,
-        ClearSolutions,
-        ComputeChecksums,
-        LockCells,
-    )
+    from alcourse.grading.course import CourseFolder
 
-    nb = nbformat.read(source, as_version=4)
-    resources: dict = {}
-    for step in (LockCells, ClearSolutions, ClearOutput, CheckCellMetadata, ComputeChecksums,
-                 ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata):
-        nb, resources = step().preprocess(nb, resources)
-    if kernelspec is not None:
-        nb.metadata["kernelspec"] = dict(kernelspec)
-    return nb
+    modules = sorted(p.parent.name for p in notebooks.glob("*/*.ipynb")
+                     if p.stem == p.parent.name and ".ipynb_checkpoints" not in p.parts)
+    if not modules:
+        raise UserError(f"{notebooks}: no module notebooks (MODULE/MODULE.ipynb); "
+                        "run `alcourse build` first")
+    if work.exists():
+        shutil.rmtree(work)
+    folder = CourseFolder.init(work, source=notebooks.resolve())
+    # nbgrader globs the assignment id: one run releases every module (one start-up, not ten)
+    folder.nbgrader("generate_assignment", "*", "--force")
+    released = {m: folder.root / "release" / m for m in modules}
+    for module, path in released.items():
+        if not (path / f"{module}.ipynb").is_file():
+            raise UserError(f"{notebooks / module}: nbgrader released no {module}.ipynb")
+        # answers a trainer left while trying the source must not reach trainees
+        for stray in path.glob("*.answers.json"):
+            stray.unlink()
+    return released
 
 
-def write_contents(notebooks: Path, files: Path) -> list[Path]:
-    """Released notebooks of every module into ``files/MODULE/MODULE.ipynb``."""
+def write_contents(notebooks: Path, files: Path, work: Path,
+                   kernelspec: dict | None = LITE_KERNELSPEC) -> list[Path]:
+    """Every module's release (see :func:`release`) into ``files/MODULE/``; return the notebooks.
+
+    ``kernelspec`` replaces the notebooks' (JupyterLite's kernel is called ``python``); None keeps it.
+    """
     import nbformat
 
     written = []
-    for source in sorted(notebooks.glob("*/*.ipynb")):
-        if ".ipynb_checkpoints" in source.parts:
-            continue
-        dest = files / source.parent.name / source.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(release_notebook(source), dest)
-        written.append(dest)
-    if not written:
-        raise UserError(f"{notebooks}: no module notebooks (MODULE/MODULE.ipynb); "
-                        "run `make notebooks` first")
+    for module, released in release(notebooks, work).items():
+        dest = files / module
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(released, dest)
+        notebook = dest / f"{module}.ipynb"
+        if kernelspec is not None:
+            nb = nbformat.read(notebook, as_version=4)
+            nb.metadata["kernelspec"] = dict(kernelspec)
+            nbformat.write(nb, notebook)
+        written.append(notebook)
     return written
 
 
@@ -192,9 +195,10 @@ def stage(stage_dir: Path, vendor: Path, notebooks: Path, config_dir: Path) -> l
         shutil.copy2(wheel, pyodide / wheel.name)
     lock_path = pyodide / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text(encoding="utf-8"))
-    add_to_lock(lock, wheels, {"jupyterlab-widgets": [], "ipywidgets": ["ipywidgets"]})
+    add_to_lock(lock, wheels, {"jupyterlab-widgets": [], "ipywidgets": ["ipywidgets"]},
+                {"alcourse": BROWSER_REQUIRES})
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
-    write_contents(notebooks, stage_dir / "files")
+    write_contents(notebooks, stage_dir / "files", stage_dir.parent / "lite-release")
     config = json.loads((config_dir / "jupyter_lite_config.json").read_text(encoding="utf-8"))
     config.setdefault("LiteBuildConfig", {})["federated_extensions"] = [
         str(labextension(name)) for name in ("@jupyterlite/pyodide-kernel-extension",

@@ -6,31 +6,15 @@ the arrow keys, and their chosen state is shown by the dot, not by colour.
 
 from __future__ import annotations
 
-import html
 from typing import Protocol
 
 import ipywidgets as widgets
 
 from alcourse.exercises.model import Exercise, Question
+from alcourse.render import part
 from alcourse.widgets.feedback import feedback_html
 
-# Travels inside the widget, so it applies in JupyterLab, Voila, JupyterLite and the static
-# book alike. ipywidgets draws radio buttons 13 px wide in 20 px rows; WCAG 2.2 (2.5.8) wants
-# targets of at least 24 x 24 px, and a focus ring that is easy to see (2.4.7). Some widget
-# renderers put the input after the label text: ``order`` keeps the button first everywhere.
-STYLE = """<style>
-.alcourse-exercise .alcourse-choice label {
-  height: auto; min-height: 32px; line-height: 1.4; display: flex; align-items: center;
-  white-space: normal; padding: 2px 0; cursor: pointer;
-}
-.alcourse-exercise .alcourse-choice input[type="radio"] {
-  width: 24px; height: 24px; min-width: 24px; margin: 0 0.6em 0 2px; float: none; flex: none;
-  order: -1;
-}
-.alcourse-exercise .alcourse-choice input[type="radio"]:focus-visible {
-  outline: 3px solid #1a4480; outline-offset: 2px;
-}
-</style>"""
+TEMPLATE = "widgets/exercise.html.j2"
 
 
 class Store(Protocol):
@@ -67,8 +51,7 @@ class ExerciseWidget(widgets.VBox):
         self.feedback: dict[str, widgets.HTML] = {}
         self.progress = widgets.HTML()
         rows: list[widgets.Widget] = [
-            widgets.HTML(f"{STYLE}<h3>{html.escape(exercise.title)}</h3>"
-                         f"<p>{html.escape(exercise.instructions)}</p>")
+            widgets.HTML(part(TEMPLATE, "intro", title=exercise.title, instructions=exercise.instructions))
         ]
         latest = store.latest(exercise.id)
         questions = exercise.ordered()
@@ -84,10 +67,8 @@ class ExerciseWidget(widgets.VBox):
     def _question_row(self, question: Question, number: int, total: int, noun: str,
                       saved: str | None) -> widgets.Widget:
         label = f"{noun} {number} of {total}"
-        prompt = widgets.HTML(
-            f'<p id="q-{html.escape(self.exercise.id)}-{html.escape(question.id)}">'
-            f"<strong>{label}:</strong> {html.escape(question.prompt)}</p>"
-        )
+        prompt = widgets.HTML(part(TEMPLATE, "prompt", exercise_id=self.exercise.id,
+                                   question_id=question.id, label=label, text=question.prompt))
         options = [(o.label, o.id) for o in question.options]
         radio = widgets.RadioButtons(
             options=options,
@@ -125,8 +106,7 @@ class ExerciseWidget(widgets.VBox):
         graded = self.store.graded(self.exercise.id)  # one read of the answers file, not one per question
         answered = len([q for q in self.exercise.questions if q.id in graded])
         total = len(self.exercise.questions)
-        self.progress.value = (f'<p role="status"><strong>Answered {answered} of {total}.</strong> '
-                               "Your answers are saved as you go.</p>")
+        self.progress.value = part(TEMPLATE, "progress", answered=answered, total=total)
 
     def choose(self, question_id: str, option_id: str) -> None:
         """Choose an option as a trainee would (used by tests and demos)."""

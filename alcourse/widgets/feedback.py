@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 from alcourse.exercises.model import QuestionResult
+from alcourse.render import part
 
 # Both colours reach at least 7:1 contrast on white (WCAG AA needs 4.5:1).
 RIGHT_COLOUR = "#1b5e20"
@@ -15,24 +14,24 @@ BOX_STYLE = ("background:#ffffff;color:#1a1a1a;border-left:4px solid #5c5c5c;"
 
 
 def feedback_html(result: QuestionResult, first_choice_label: str | None = None) -> str:
-    """Feedback for one answer, announced politely to screen readers."""
+    """Feedback for one answer, announced politely to screen readers.
+
+    >>> from alcourse.exercises.model import QuestionResult
+    >>> page = feedback_html(QuestionResult("q1", "a", 0, 1, "Not quite: <b>no</b>."), "A")
+    >>> "\u2718 Not quite." in page, "&lt;b&gt;" in page, "\u201cA\u201d" in page
+    (True, True, True)
+    """
+    text = _strip_lead(result.feedback)
     if not result.answered:
-        body = f'<span style="color:{NEUTRAL_COLOUR}">Not answered yet.</span>'
+        colour, badge, text = NEUTRAL_COLOUR, "", "Not answered yet."
     elif result.correct:
-        body = (f'<span style="color:{RIGHT_COLOUR}"><strong>\u2714 Right.</strong> '
-                f"{html.escape(_strip_lead(result.feedback))}</span>")
+        colour, badge = RIGHT_COLOUR, "\u2714 Right."
     elif result.points > 0:
-        body = (f'<span style="color:{NEUTRAL_COLOUR}"><strong>\u25d1 Partly.</strong> '
-                f"{html.escape(_strip_lead(result.feedback))}</span>")
+        colour, badge = NEUTRAL_COLOUR, "\u25d1 Partly."
     else:
-        body = (f'<span style="color:{WRONG_COLOUR}"><strong>\u2718 Not quite.</strong> '
-                f"{html.escape(_strip_lead(result.feedback))}</span>")
-    if first_choice_label is not None:
-        body += ("<br><em>You changed your answer. Your first choice, "
-                 f"\u201c{html.escape(first_choice_label)}\u201d, is the one that counts.</em>")
-    # its own light background keeps the colours' contrast in dark themes too
-    return (f'<div class="alcourse-feedback" role="status" aria-live="polite" style="{BOX_STYLE}">'
-            f"{body}</div>")
+        colour, badge = WRONG_COLOUR, "\u2718 Not quite."
+    return part("widgets/feedback.html.j2", "answer", colour=colour, badge=badge, text=text,
+                first_choice=first_choice_label, box=BOX_STYLE)
 
 
 def _strip_lead(text: str) -> str:

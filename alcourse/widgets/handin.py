@@ -7,8 +7,8 @@ itself, with the ``download`` attribute. In JupyterLite (a Pyodide kernel in the
 link is the way out: clicking it is an ordinary browser download, made from bytes already in
 the page, so no request leaves the site. It works the same in JupyterLab and Voila.
 
-The markup is built with :func:`html.escape` rather than Jinja2 because this widget runs in
-the JupyterLite kernel, whose offline package set has no Jinja2.
+The markup comes from ``templates/widgets/handin.html.j2`` (the JupyterLite site serves
+Jinja2 with the kernel, see :mod:`alcourse.publish.vendor`).
 
 >>> import json, pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -23,7 +23,6 @@ the JupyterLite kernel, whose offline package set has no Jinja2.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import os
 import sys
@@ -36,17 +35,9 @@ import ipywidgets as widgets
 
 from alcourse.handin.archive import Limits, make_archive
 from alcourse.handin.manifest import archive_name, check_trainee_id
+from alcourse.render import part
 
-STYLE = """<style>
-.alcourse-handin .widget-text input { min-height: 32px; font-size: 1rem; }
-.alcourse-handin .widget-label { min-width: 16em; }
-.alcourse-handin a.alcourse-download { display: inline-block; padding: 0.4em 0.8em; margin: 0.3em 0;
-  border: 2px solid #1a4480; border-radius: 4px; color: #1a4480; background: #ffffff;
-  font-weight: 600; text-decoration: underline; min-height: 24px; }
-.alcourse-handin a.alcourse-download:focus-visible { outline: 3px solid #1a4480; outline-offset: 2px; }
-.alcourse-handin .alcourse-handin-result { background: #ffffff; color: #1a1a1a; padding: 0.3em 0.6em;
-  border-left: 4px solid #5c5c5c; line-height: 1.5; }
-</style>"""
+TEMPLATE = "widgets/handin.html.j2"
 WHAT_TO_DO = ("Send this one file to your trainer the way they told you: upload it to the place they "
               "named (for example a Teams or SharePoint folder), or attach it to an email. Do not open, "
               "unzip or change it. You can hand in again later: your trainer keeps the newest file.")
@@ -79,26 +70,22 @@ class HandInWidget(widgets.VBox):
                                      tooltip="Makes one file with this notebook and your answers",
                                      layout=widgets.Layout(width="auto", min_height="36px"))
         self.button.add_class("alcourse-handin-make")
-        self.result = widgets.HTML('<div role="status" aria-live="polite"></div>')
+        self.result = widgets.HTML(part(TEMPLATE, "empty"))
         self.button.on_click(lambda _button: self.make())
-        intro = widgets.HTML(
-            f"{STYLE}<p><strong>Hand in this module.</strong> First save the notebook "
-            "(<kbd>Ctrl</kbd> + <kbd>S</kbd>, or <kbd>Cmd</kbd> + <kbd>S</kbd> on a Mac): the file holds "
-            "the notebook as last saved and your answers.</p>")
+        intro = widgets.HTML(part(TEMPLATE, "intro"))
         super().__init__([intro, self.trainee, self.person, self.button, self.result],
                          layout=widgets.Layout(width="100%"))
         self.add_class("alcourse-handin")
 
-    def _say(self, body: str) -> None:
-        self.result.value = (f'<div class="alcourse-handin-result" role="status" aria-live="polite">{body}'
-                             "</div>")
+    def _not_made(self, text: str) -> None:
+        self.result.value = part(TEMPLATE, "not_made", text=text)
 
     def _read_parts(self) -> tuple[bytes, bytes] | str:
         notebook = self.folder / self.notebook
         try:
             nb = notebook.read_bytes()
         except OSError:
-            return (f"Cannot find {html.escape(self.notebook)} beside this notebook: save the notebook "
+            return (f"Cannot find {self.notebook} beside this notebook: save the notebook "
                     "(Ctrl + S) and press the button again.")
         answers = self.folder / self.answers
         try:
@@ -109,7 +96,7 @@ class HandInWidget(widgets.VBox):
 
             ans = json.dumps({"format": FORMAT, "module": self.module_id, "exercises": {}}).encode()
         except OSError as exc:
-            return f"Cannot read your answers file ({html.escape(str(exc))}). Ask your trainer."
+            return f"Cannot read your answers file ({exc}). Ask your trainer."
         if len(nb) > self.limits.notebook_bytes or len(ans) > self.limits.answers_bytes:
             return ("This notebook is too large to hand in (over "
                     f"{self.limits.notebook_bytes // (1024 * 1024)} MB). Clear its outputs "
@@ -121,16 +108,15 @@ class HandInWidget(widgets.VBox):
         trainee = self.trainee.value.strip()
         problem = check_trainee_id(trainee)
         if problem:
-            self._say(f"<strong>Not made yet:</strong> {html.escape(problem)}.")
+            self._not_made(f"{problem}.")
             return
         name = " ".join(self.person.value.split())
         if not name:
-            self._say("<strong>Not made yet:</strong> type your name too, so your trainer knows the file "
-                      "is yours.")
+            self._not_made("type your name too, so your trainer knows the file is yours.")
             return
         parts = self._read_parts()
         if isinstance(parts, str):
-            self._say(f"<strong>Not made yet:</strong> {parts}")
+            self._not_made(parts)
             return
         import alcourse
 
@@ -139,18 +125,11 @@ class HandInWidget(widgets.VBox):
         filename = archive_name(self.module_id, trainee)
         saved = self._save(filename, data)
         href = "data:application/zip;base64," + base64.b64encode(data).decode("ascii")
-        link = (f'<a class="alcourse-download" download="{html.escape(filename)}" href="{href}">'
-                f"Download {html.escape(filename)}</a>")
         where = ("It goes to your browser's Downloads folder."
-                 if in_browser() else f"It is also saved beside this notebook as {html.escape(saved)}.")
-        body = (f"<p><strong>\u2714 Your hand-in file is ready</strong> ({len(data) // 1024 + 1} kB).</p>"
-                f"<p>{link}</p><p>{where}</p><p>{html.escape(WHAT_TO_DO)}</p>")
-        todo = self.todo() if self.todo else []
-        if todo:
-            body += ("<p><strong>Not answered yet</strong> (you can still hand in, or finish these, save "
-                     "and make the file again):</p><ul>"
-                     + "".join(f"<li>{html.escape(line)}</li>" for line in todo) + "</ul>")
-        self._say(body)
+                 if in_browser() else f"It is also saved beside this notebook as {saved}.")
+        self.result.value = part(TEMPLATE, "ready", kilobytes=len(data) // 1024 + 1, filename=filename,
+                                 href=href, where=where, what_to_do=WHAT_TO_DO,
+                                 todo=self.todo() if self.todo else [])
 
     def _save(self, filename: str, data: bytes) -> str:
         """Beside the notebook, atomically: a half-written hand-in file is never left there."""

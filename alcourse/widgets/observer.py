@@ -34,7 +34,6 @@ from typing import Any
 import ipywidgets as widgets
 
 from alcourse.observe.log import load, save
-from alcourse.observe.render import environment, render_part
 from alcourse.observe.session import (
     HERON_KEYS,
     MEMBER_KINDS,
@@ -42,7 +41,9 @@ from alcourse.observe.session import (
     SILENCE_KIND,
     Session,
 )
+from alcourse.render import part
 
+OBSERVE = "widgets/observe.html.j2"
 BUTTON = widgets.Layout(min_height="32px", width="auto", margin="2px")
 HERON_BY_KEY = {key: move for move, key in HERON_KEYS.items()}
 KIND_BY_KEY = {k.key: k for k in (*MEMBER_KINDS, SILENCE_KIND)}
@@ -58,7 +59,6 @@ class ObserverApp(widgets.VBox):
     def __init__(self, members: list[str], observer: str = "", meeting: int = 1,
                  log: str | Path = "observation.csv", clock: Callable[[], float] = time.time) -> None:
         self.log_path = Path(log)
-        self._env = environment()
         self.clock = clock
         if self.log_path.exists():
             self.session = load(self.log_path)
@@ -98,7 +98,7 @@ class ObserverApp(widgets.VBox):
         end = self._button("End the session and show the debrief", self.end, "alcourse-observer-end")
         self.debrief = widgets.HTML()
         self.debrief.add_class("alcourse-observer-debrief")
-        help_text = widgets.HTML(render_part(self._env, "observer_help", kinds=MEMBER_KINDS,
+        help_text = widgets.HTML(part(OBSERVE, "observer_help", kinds=MEMBER_KINDS,
                                              silence=SILENCE_KIND, herons=HERON_KEYS))
         box = widgets.Box
         as_who = f" as {self.session.observer}" if self.session.observer else ""
@@ -119,7 +119,7 @@ class ObserverApp(widgets.VBox):
         self._show_recent()
 
     def _heading(self, level: int, text: str) -> widgets.HTML:
-        return widgets.HTML(render_part(self._env, "heading", level=level, text=text))
+        return widgets.HTML(part(OBSERVE, "heading", level=level, text=text))
 
     def _button(self, text: str, action: Callable[[], None], css: str) -> widgets.Button:
         b = widgets.Button(description=text, layout=BUTTON, tooltip=text)
@@ -153,11 +153,11 @@ class ObserverApp(widgets.VBox):
         self._show_recent()
 
     def _say(self, text: str) -> None:
-        self.status.value = render_part(self._env, "status", text=text)
+        self.status.value = part(OBSERVE, "status", text=text)
 
     def _show_recent(self) -> None:
         last = self.session.events[-5:]
-        self.recent.value = render_part(self._env, "recent", events=[(e.at, self._describe(e)) for e in last],
+        self.recent.value = part(OBSERVE, "recent", events=[(e.at, self._describe(e)) for e in last],
                                         total=len(self.session.events))
 
     @staticmethod
@@ -228,7 +228,7 @@ class ObserverApp(widgets.VBox):
             return
         ended = self.session.end(max(self.now(), self.session.events[-1].at))
         self._commit(ended, "Session ended and saved.")
-        self.debrief.value = debrief_fragment(self.session, env=self._env)
+        self.debrief.value = debrief_fragment(self.session)
 
     def press(self, ch: str) -> None:
         """Act on one key."""

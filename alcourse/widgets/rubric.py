@@ -23,8 +23,10 @@ import ipywidgets as widgets
 
 from alcourse.content.model import LEVELS, Competence
 from alcourse.observe.files import write_atomic
-from alcourse.observe.render import environment, render_part
 from alcourse.observe.rubric import Rubric, Score, read, render
+from alcourse.render import part
+
+OBSERVE = "widgets/observe.html.j2"
 
 
 class RubricForm(widgets.VBox):
@@ -37,8 +39,7 @@ class RubricForm(widgets.VBox):
         self.rubric = read(self.path, competences) if self.path.exists() else Rubric(rater, role)
         self.levels: dict[str, widgets.RadioButtons] = {}
         self.evidence: dict[str, widgets.Textarea] = {}
-        env = environment()
-        parts: list[widgets.Widget] = [widgets.HTML(render_part(env, "rubric_intro", rater=rater, role=role))]
+        parts: list[widgets.Widget] = [widgets.HTML(part(OBSERVE, "rubric_intro", rater=rater, role=role))]
         for c in competences.values():
             saved = self.rubric.scores.get(c.id)
             radios = widgets.RadioButtons(
@@ -53,7 +54,7 @@ class RubricForm(widgets.VBox):
             radios.observe(lambda _c, cid=c.id: self._changed(cid), names="value")
             notes.observe(lambda _c, cid=c.id: self._changed(cid), names="value")
             self.levels[c.id], self.evidence[c.id] = radios, notes
-            parts += [widgets.HTML(render_part(env, "competence", title=c.title, summary=c.summary)),
+            parts += [widgets.HTML(part(OBSERVE, "competence", title=c.title, summary=c.summary)),
                       radios, notes]
         super().__init__(parts)
         self.add_class("alcourse-rubric")

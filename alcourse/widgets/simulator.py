@@ -19,15 +19,14 @@ screen readers; nothing is shown by colour alone.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import ipywidgets as widgets
-import jinja2
 
 from alcourse.answers import StaleAnswersError
 from alcourse.curriculum.model import SimulationSpec
+from alcourse.render import part
 from alcourse.simulation.engine import ADVISER, DecisionRecord, Intervention
 from alcourse.simulation.play import Playthrough
 from alcourse.simulation.rulebook import Rulebook, default_rulebook
@@ -38,21 +37,7 @@ from alcourse.simulation.turns import Turn
 from alcourse.simulation.vocabulary import DIRECTIVE, MOVE_LABELS, MOVES, TARGET_SET
 from alcourse.widgets.feedback import BOX_STYLE, NEUTRAL_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
 
-# The same target size as the exercises (see alcourse.widgets.exercise): ipywidgets draws radio
-# buttons 13 px wide; WCAG 2.2 (2.5.8) wants 24 x 24 px. The rule travels inside the widget.
-STYLE = """<style>
-.alcourse-simulator .alcourse-move label {
-  height: auto; min-height: 32px; line-height: 1.4; display: flex; align-items: center;
-  white-space: normal; padding: 2px 0; cursor: pointer;
-}
-.alcourse-simulator .alcourse-move input[type="radio"] {
-  width: 24px; height: 24px; min-width: 24px; margin: 0 0.6em 0 2px; float: none; flex: none;
-  order: -1;
-}
-.alcourse-simulator .alcourse-move input[type="radio"]:focus-visible {
-  outline: 3px solid #1a4480; outline-offset: 2px;
-}
-</style>"""
+TEMPLATE = "widgets/simulator.html.j2"
 
 MAX_OWN = 600
 """Characters kept of a trainee's own words for one move."""
@@ -60,12 +45,6 @@ MAX_OWN = 600
 PHASE_NAMES = {"check-in": "Check-in", "bids": "Bids for time", "account": "Presenter's account",
                "questions": "Questions", "summary": "Summary", "actions": "Actions",
                "review": "Process review"}
-
-
-_NOTE = jinja2.Environment(autoescape=True).from_string(
-    '<div class="alcourse-progress" style="font-family:inherit;white-space:normal;'
-    'word-break:normal;overflow-wrap:break-word">'
-    "{% for line in lines %}<p>{{ line }}</p>{% endfor %}</div>")
 
 
 @dataclass(frozen=True)
@@ -85,7 +64,7 @@ class ProgressNote:
         return "\n".join(self.lines)
 
     def _repr_html_(self) -> str:
-        return _NOTE.render(lines=self.lines)
+        return part(TEMPLATE, "note", lines=self.lines)
 
 
 class Choices(Protocol):
@@ -132,9 +111,7 @@ def outcome_html(record: DecisionRecord, name: str, book: Rulebook | None = None
         text += f" A closer fit for this event: {book.moves[best].label}."
     if move in DIRECTIVE and stage != "hierarchical":
         text += f" Directive moves now cost the set some autonomy: it is {stage}."
-    return (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-            f'style="{BOX_STYLE};color:{colour}">'
-            f"<strong>{symbol} {html.escape(word)}</strong> {html.escape(text)}</div>")
+    return part(TEMPLATE, "feedback", box=BOX_STYLE, colour=colour, strong=f"{symbol} {word}", text=text)
 
 
 def _in_ten(chance: float) -> int:
@@ -229,12 +206,9 @@ class SimulatorWidget(widgets.VBox):
 
     # ----- what the trainee sees
     def _show_intro(self) -> None:
-        problems = "".join(f"<li>{html.escape(p)}</li>" for p in (self.catalogue.problems
-                                                                   if self.catalogue else ()))
-        note = (f"<p>These scenario files could not be used:</p><ul>{problems}</ul>" if problems else "")
-        self.intro.value = (f"{STYLE}<h3>{html.escape(self.spec.title)}</h3>"
-                            f"<p>{html.escape(self.scenario.briefing)}</p>"
-                            f"<p>{html.escape(self.spec.instructions)}</p>{note}")
+        self.intro.value = part(TEMPLATE, "intro", title=self.spec.title, briefing=self.scenario.briefing,
+                                instructions=self.spec.instructions,
+                                problems=self.catalogue.problems if self.catalogue else ())
 
     def _offer_wordings(self) -> None:
         move = self.move.value
@@ -255,12 +229,12 @@ class SimulatorWidget(widgets.VBox):
         index = len(self.game.path)
         return self.game.rows_since(index)
 
-    def _line(self, row: Turn) -> str:
+    def _line(self, row: Turn) -> tuple[str, str]:
         result = self.game.result()
         speaker = row.speaker
         # No turn-type tag: naming "advice question" beside the line would do the noticing for the trainee.
         who = "You" if speaker == ADVISER else self.names.get(speaker, "The set")
-        return f"<li><strong>{html.escape(who)}:</strong> {html.escape(line_text(result, row))}</li>"
+        return who, line_text(result, row)
 
     def _refresh(self) -> None:
         game = self.game
@@ -273,23 +247,17 @@ class SimulatorWidget(widgets.VBox):
                      f"decision {pending.index + 1} \u00b7 the set is {pending.stage}")
         else:
             where = f"All {self.scenario.meetings} meetings played \u00b7 {len(game.path)} decisions"
-        self.status.value = f'<p role="status"><strong>{html.escape(where)}</strong></p>'
-        items = "".join(self._line(row) for row in shown)
+        self.status.value = part(TEMPLATE, "status", where=where)
         remaining = len(segment) - len(shown)
         until = "the end of the programme" if pending is None else "the next decision"
-        more = (f"<p><em>{remaining} more turn{'s' if remaining != 1 else ''} before {until}."
-                "</em></p>") if remaining else ""
-        listing = f'<ol class="alcourse-turns" aria-label="Turns in the meeting">{items}</ol>'
-        self.turns_html.value = listing + more if items else more
+        self.turns_html.value = part(TEMPLATE, "turns", lines=[self._line(row) for row in shown],
+                                     remaining=remaining, until=until)
         waiting = pending is not None and remaining == 0
         self.next_button.disabled = self.skip_button.disabled = remaining == 0
         self.skip_button.description = "Skip to the end" if pending is None else "Skip to the decision"
         self.decision_box.layout.display = "" if waiting else "none"
         if waiting:
-            self.cue.value = (f'<div class="alcourse-cue"><p><strong>\u25b6 Decision point: '
-                              f"{html.escape(pending.label)}.</strong> Cue: {html.escape(pending.cue)}</p>"
-                              "<p>Choose your move and who it is aimed at, then press "
-                              "<em>Make this move</em>.</p></div>")
+            self.cue.value = part(TEMPLATE, "cue", label=pending.label, text=pending.cue)
             self.move.value = None
             options = [("The whole set", TARGET_SET)]
             options += [(self.names[m], m) for m in pending.present]
@@ -313,13 +281,16 @@ class SimulatorWidget(widgets.VBox):
         from alcourse.simulation.grading import score_criterion
 
         result = self.game.result()
-        lines = []
+        criteria = []
         for c in self.spec.criteria:
             got = score_criterion(c.kind, c.points, c.bound, result)
-            symbol = "\u2714 Met" if got.met else ("\u25d1 Partly met" if got.points else "\u2718 Not met")
-            lines.append(f"<strong>{symbol}:</strong> {html.escape(c.label)} "
-                         f"<em>({html.escape(got.explanation)})</em>")
-        self.debrief.value = debrief_html(debrief_from_result(result), extra=lines)
+            verdict = "\u2714 Met" if got.met else ("\u25d1 Partly met" if got.points else "\u2718 Not met")
+            criteria.append((verdict, c.label, got.explanation))
+        self.debrief.value = debrief_html(debrief_from_result(result), criteria=criteria)
+
+    def _say(self, strong: str, text: str) -> None:
+        self.feedback.value = part(TEMPLATE, "feedback", box=BOX_STYLE, colour=NEUTRAL_COLOUR, strong=strong,
+                                   text=text)
 
     # ----- what the trainee does (also used by tests and demos)
     def next_turn(self) -> None:
@@ -337,12 +308,8 @@ class SimulatorWidget(widgets.VBox):
         if self.catalogue is None or scenario_id == self.scenario.id:
             return
         if self.game.path:
-            self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                                   f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
-                                   "<strong>\u2753 Rewind to the start first.</strong> Your choices "
-                                   f"belong to the set you are facilitating "
-                                   f"({html.escape(self.scenario.title)}); rewind to decision 1 to choose "
-                                   "another set.</div>")
+            self._say("\u2753 Rewind to the start first.", "Your choices belong to the set you are "
+                      f"facilitating ({self.scenario.title}); rewind to decision 1 to choose another set.")
             self.pick_scenario.value = self.scenario.id
             return
         self.scenario = self.catalogue.scenarios[scenario_id]
@@ -357,11 +324,8 @@ class SimulatorWidget(widgets.VBox):
 
     def _on_choose(self) -> None:
         if self.move.value is None:
-            self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                                   f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
-                                   "<strong>\u2753 Choose a move first."
-                                   "</strong> Pick one of the moves above (deliberately saying nothing is "
-                                   "a move too).</div>")
+            self._say("\u2753 Choose a move first.",
+                      "Pick one of the moves above (deliberately saying nothing is a move too).")
             return
         if self.move.value == "none" and self.own.value.strip():
             self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
@@ -403,12 +367,10 @@ class SimulatorWidget(widgets.VBox):
                 self.pick_scenario.value = saved
             self.game = Playthrough(self.scenario, self.game.seed, self.choices.path_of(self.spec.id))
             self.revealed = len(self._segment())
-            self.feedback.value = (
-                f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}"><strong>\u21bb Caught up with your saved '
-                f"game.</strong> You had played further in another tab or window ({len(self.game.path)} "
-                "decisions saved). Nothing was overwritten: this is your saved game. Make your move "
-                "again if you still want it.</div>")
+            self._say("\u21bb Caught up with your saved game.",
+                      f"You had played further in another tab or window ({len(self.game.path)} decisions "
+                      "saved). Nothing was overwritten: this is your saved game. Make your move again if "
+                      "you still want it.")
             self._refresh()
             return False
         return True
@@ -421,8 +383,5 @@ class SimulatorWidget(widgets.VBox):
         if not self._save(rewound=True):
             return
         self.revealed = len(self._segment())
-        self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                               f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
-                               "<strong>\u21ba Rewound</strong> to decision "
-                               f"{index + 1}. Choose a different move to try another path.</div>")
+        self._say("\u21ba Rewound", f"to decision {index + 1}. Choose a different move to try another path.")
         self._refresh()

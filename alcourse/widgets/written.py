@@ -7,18 +7,15 @@ letter is a notebook shortcut (``a`` inserts a cell, ``d d`` deletes one).
 
 from __future__ import annotations
 
-import html
 from typing import Protocol
 
 import ipywidgets as widgets
 
 from alcourse.answers import StaleAnswersError
 from alcourse.curriculum.model import Reflection
+from alcourse.render import part
 
-STYLE = """<style>
-.alcourse-written textarea { font-family: inherit; font-size: 1rem; line-height: 1.5; min-height: 12em; }
-.alcourse-written textarea:focus-visible { outline: 3px solid #1a4480; outline-offset: 2px; }
-</style>"""
+TEMPLATE = "widgets/written.html.j2"
 
 
 class TextStore(Protocol):
@@ -66,14 +63,14 @@ class WrittenAnswerWidget(widgets.VBox):
         self.status = widgets.HTML()
         self._catching_up = False
         self.box.observe(lambda change: self._on_change(change["new"]), names="value")
-        super().__init__([widgets.HTML(STYLE), self.box, self.status],
+        super().__init__([widgets.HTML(part(TEMPLATE, "style")), self.box, self.status],
                          layout=widgets.Layout(width="100%"))
         self.add_class("alcourse-written")
         self._show_status("Saved as you type.")
 
     def _show_status(self, saved: str) -> None:
         note = length_note(self.box.value, self.reflection.words)
-        self.status.value = f"<p><strong>{html.escape(note)}</strong> {html.escape(saved)}</p>"
+        self.status.value = part(TEMPLATE, "status", note=note, saved=saved)
 
     def _on_change(self, text: str) -> None:
         if self._catching_up:
