@@ -28,6 +28,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import alcourse
 from alcourse.errors import UserError
@@ -98,7 +99,7 @@ def _wheel_requires(wheel: Path) -> list[str]:
     return names
 
 
-def add_to_lock(lock: dict, wheels: list[Path], imports: dict[str, list[str]],
+def add_to_lock(lock: dict[str, Any], wheels: list[Path], imports: dict[str, list[str]],
                 depends: dict[str, tuple[str, ...]] | None = None) -> None:
     """Lock entries for ``wheels``, with dependencies kept to names the lock can satisfy.
 
@@ -151,7 +152,7 @@ def release(notebooks: Path, work: Path) -> dict[str, Path]:
 
 
 def write_contents(notebooks: Path, files: Path, work: Path,
-                   kernelspec: dict | None = LITE_KERNELSPEC) -> list[Path]:
+                   kernelspec: dict[str, Any] | None = LITE_KERNELSPEC) -> list[Path]:
     """Every module's release (see :func:`release`) into ``files/MODULE/``; return the notebooks.
 
     ``kernelspec`` replaces the notebooks' (JupyterLite's kernel is called ``python``); None keeps it.

@@ -106,8 +106,8 @@ def outcome_html(record: DecisionRecord, name: str, book: Rulebook | None = None
             text += (f" The move fitted well (it works about {_in_ten(record.chance)} times in 10 at "
                      "this moment), but people do not always respond as hoped: a good move can still "
                      "miss. Try it again at the next chance, or rewind and compare.")
-    better = best is not None and best != move and fit(event.id, move) < fit(event.id, best)
-    if record.outcome == "unresolved" and better:
+    if (record.outcome == "unresolved" and best is not None and best != move
+            and fit(event.id, move) < fit(event.id, best)):
         text += f" A closer fit for this event: {book.moves[best].label}."
     if move in DIRECTIVE and stage != "hierarchical":
         text += f" Directive moves now cost the set some autonomy: it is {stage}."
@@ -256,7 +256,7 @@ class SimulatorWidget(widgets.VBox):
         self.next_button.disabled = self.skip_button.disabled = remaining == 0
         self.skip_button.description = "Skip to the end" if pending is None else "Skip to the decision"
         self.decision_box.layout.display = "" if waiting else "none"
-        if waiting:
+        if pending is not None and waiting:
             self.cue.value = part(TEMPLATE, "cue", label=pending.label, text=pending.cue)
             self.move.value = None
             options = [("The whole set", TARGET_SET)]
