@@ -36,9 +36,13 @@ HIDDEN_LAB_PLUGINS = (
 )
 
 # The matching server parts: without them nbgrader logs no "course directory root" error.
+# notebook_shim only ports classic-notebook server extensions (the course has none); while
+# linking it reads every ServerApp setting, including jupyter-server's deprecated
+# ServerApp.token, which prints a DeprecationWarning a trainee cannot act on.
 SERVER_EXTENSIONS_OFF = {
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
+    "notebook_shim": False,
 }
 
 
