@@ -33,16 +33,27 @@ HIDDEN_LAB_PLUGINS = (
     "@jupyterlab/console-extension:kernel-status",
     "@jupyterlab/console-extension:cursor-position",
     "@jupyterlab/console-extension:completer",
+    # the server parts below are off too: Voila's preview, Notebook 7's "open in Notebook"
+    # switcher, and the language-server client (a trainee edits no code)
+    "@voila-dashboards/jupyterlab-preview",
+    "@jupyter-notebook/lab-extension",
+    "@jupyterlab/lsp-extension",
 )
 
 # The matching server parts: without them nbgrader logs no "course directory root" error.
 # notebook_shim only ports classic-notebook server extensions (the course has none); while
 # linking it reads every ServerApp setting, including jupyter-server's deprecated
 # ServerApp.token, which prints a DeprecationWarning a trainee cannot act on.
+# The rest serve what a trainee never opens (Voila, the Notebook 7 interface, language
+# servers, terminals); each loaded extension costs an idle server memory (bench/idle_server.py).
 SERVER_EXTENSIONS_OFF = {
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
     "notebook_shim": False,
+    "voila.server_extension": False,
+    "notebook": False,
+    "jupyter_lsp": False,
+    "jupyter_server_terminals": False,
 }
 
 
