@@ -41,6 +41,19 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 $(VENV)/share/jupyter/lab/settings/overrides.json: alcourse/publish/overrides.json $(VENV)/.installed
 	mkdir -p $(@D) && cp $< $@
 
+# The trainee's JupyterLab runs a module notebook when it opens (alcourse/profile/autorun, a
+# JupyterLab plugin built with JupyterLab's extension builder from the npm registry). It does
+# nothing unless the page_config asks for it: the trainee profile does, a trainer's does not.
+AUTORUN := $(VENV)/share/jupyter/labextensions/@alcourse/autorun
+$(AUTORUN)/package.json: alcourse/profile/autorun/package.json alcourse/profile/autorun/index.js \
+		alcourse/profile/autorun/schema/plugin.json alcourse/profile/autorun/style/index.css $(VENV)/.installed
+	tmp=$$(mktemp -d) && cp -r alcourse/profile/autorun/. $$tmp && cd $$tmp \
+		&& npm install --silent --no-audit --no-fund >/dev/null \
+		&& PATH=$(CURDIR)/$(BIN):$$PATH jupyter-builder build \
+			--core-path $$($(CURDIR)/$(BIN)/python -c 'import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / "staging")') . >/dev/null \
+		&& rm -rf $(CURDIR)/$(AUTORUN) && mkdir -p $(CURDIR)/$(AUTORUN) && cp -r labextension/. $(CURDIR)/$(AUTORUN)/ \
+		&& rm -rf $$tmp
+
 # Widget renderer scripts for the static book, from the npm registry at install
 # time so that pages never load them from a CDN.
 book/_vendor/.vendored: Makefile
@@ -66,8 +79,8 @@ book/_vendor/.axe: book/_vendor/.vendored
 		&& cp package/axe.min.js package/LICENSE $(CURDIR)/book/_vendor/axe/ && rm -rf $$tmp
 	touch $@
 
-setup: $(VENV)/.installed $(VENV)/share/jupyter/lab/settings/overrides.json book/_vendor/.vendored \
-	book/_vendor/.lite book/_vendor/.axe bubblewrap
+setup: $(VENV)/.installed $(VENV)/share/jupyter/lab/settings/overrides.json $(AUTORUN)/package.json \
+	book/_vendor/.vendored book/_vendor/.lite book/_vendor/.axe bubblewrap
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \

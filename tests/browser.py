@@ -87,6 +87,17 @@ def _serving(cmd: list[str], env: dict[str, str], log: Path, probe: str, what: s
                 proc.kill()
 
 
+# Every code cell of the notebook in front has run (some have an execution count) and none is
+# running. The cells' code is collapsed (jupyter.source_hidden), so JupyterLab shows no input
+# prompts to read: this asks the notebook's model.
+RAN_ALL = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const cells = w && w.content && w.content.widgets
+    ? w.content.widgets.filter(c => c.model.type === 'code') : [];
+  return cells.some(c => c.model.executionCount !== null)
+    && !cells.some(c => c.model.executionState === 'running');
+}"""
+
 KERNEL_READY = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from alcourse.publish.serve import serving
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, jupyter_lab, require_chromium, run_all
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, RAN_ALL, jupyter_lab, require_chromium, run_all
 from tests.site import axe, book_pages, describe, open_alone, open_next, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -50,9 +50,6 @@ def test_every_book_page_has_no_wcag_violations(site):
 
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
-RAN_ALL = """() => { const prompts = [...document.querySelectorAll(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')].map(p => p.textContent);
-  return prompts.some(p => /\\d/.test(p)) && !prompts.some(p => p.includes('*')); }"""
 
 
 def test_module_notebooks_in_jupyterlab_have_no_wcag_violations(tmp_path, curriculum):

@@ -14,14 +14,11 @@ import pytest
 from playwright.sync_api import expect
 
 from alcourse.publish.serve import serving
-from tests.browser import KERNEL_READY, shots
+from tests.browser import KERNEL_READY, RAN_ALL, shots
 from tests.site import Watch, open_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MODULE = "m03-traditional-vs-action-learning"
-RAN_ALL = """() => { const prompts = [...document.querySelectorAll(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')].map(p => p.textContent);
-  return prompts.some(p => /\\d/.test(p)) && !prompts.some(p => p.includes('*')); }"""
 ERRORS = (".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'], "
           ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
 

@@ -15,15 +15,20 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from alcourse.session import Session
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, jupyter_lab, require_chromium, run_all
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KERNEL_READY,
+    RAN_ALL,
+    jupyter_lab,
+    require_chromium,
+    run_all,
+)
 from tests.site import open_alone, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MODULE = "m03-traditional-vs-action-learning"
 EXERCISE = "m03.contrasts-in-practice"
-RAN_ALL = """() => { const prompts = [...document.querySelectorAll(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')].map(p => p.textContent);
-  return prompts.some(p => /\\d/.test(p)) && !prompts.some(p => p.includes('*')); }"""
 
 
 def _run_and_find(page):  # type: ignore[no-untyped-def]

@@ -11,14 +11,11 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import KERNEL_READY, jupyter_lab, run_all, shots, wait_until
+from tests.browser import KERNEL_READY, RAN_ALL, jupyter_lab, run_all, shots, wait_until
 from tests.site import open_alone, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SIM_MODULE = "m09-simulated-set"
-RAN_ALL = """() => { const prompts = [...document.querySelectorAll(
-    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')].map(p => p.textContent);
-  return prompts.some(p => /\\d/.test(p)) && !prompts.some(p => p.includes('*')); }"""
 
 
 @pytest.fixture(scope="module")

@@ -259,7 +259,7 @@ def test_a_cohort_in_the_browser_from_fetch_to_feedback(hub, released, tmp_path)
         page.goto(f"{hub.url}/user/{d}/lab/tree/{hub.cohort}/{MODULE}/{MODULE}.ipynb")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
         page.wait_for_function(KERNEL_READY, timeout=120_000)
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # nothing pressed: the trainee profile runs the module when it opens
         exercise = page.locator(".alcourse-exercise").first
         exercise.wait_for(timeout=120_000)
         radio = exercise.locator(".alcourse-choice").first.locator("input[type=radio]").first

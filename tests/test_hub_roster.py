@@ -13,6 +13,7 @@ from alcourse.hub.config import hub_config, role_files
 from alcourse.hub.exchange import factory_config
 from alcourse.hub.roster import Roster, read_people
 from alcourse.located import LocatedError
+from alcourse.profile import RUN_ON_OPEN
 
 
 def csv(tmp_path, name, text):
@@ -56,11 +57,20 @@ def test_trainees_get_the_assignments_tab_and_no_instructor_tool(tmp_path):
     assert trainee["nbgrader.server_extensions.assignment_list"] is True
     assert trainee["nbgrader.server_extensions.formgrader"] is False
     assert trainee["nbgrader.server_extensions.course_list"] is False
-    disabled = json.loads(files["trainee"]["labconfig/page_config.json"])["disabledExtensions"]
-    assert set(disabled) == {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                             "@jupyter/nbgrader:course-list"}
+    page = json.loads(files["trainee"]["labconfig/page_config.json"])
+    disabled = {name for name, off in page["disabledExtensions"].items() if off}
+    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+            "@jupyter/nbgrader:course-list", "@jupyterlab/terminal-extension"} <= disabled
+    assert "@jupyter/nbgrader:assignment-list" not in disabled
+    # the trainee profile: modules run when they open; no server part a trainee never uses
+    assert page[RUN_ON_OPEN] is True
+    assert trainee["voila.server_extension"] is False and trainee["jupyter_lsp"] is False
     grader = json.loads(files["grader"]["jupyter_server_config.json"])["ServerApp"]["jpserver_extensions"]
     assert grader["nbgrader.server_extensions.formgrader"] is True
+    # a trainer's or the grader's JupyterLab never runs a trainee's copy by opening it
+    for role in ("trainer", "grader"):
+        other = json.loads(role_files(role, "nhs-2027", tmp_path)["labconfig/page_config.json"])
+        assert RUN_ON_OPEN not in other
     assert "c.Exchange.path_includes_course = True" in files["trainee"]["nbgrader_config.py"]
 
 

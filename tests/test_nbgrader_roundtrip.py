@@ -64,6 +64,17 @@ def _grades(folder, module_id, student):
         return {g.name: (g.score, g.max_score, g.needs_manual_grade) for g in nb.grades}
 
 
+def test_released_code_stays_collapsed(cohort, curriculum):
+    """nbgrader keeps ``jupyter.source_hidden``: a trainee's copy shows widgets, not Python."""
+    for module in curriculum.modules.values():
+        nb = nbformat.read(_release_nb(cohort, module.id), 4)
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        assert code, module.id
+        for cell in code:
+            assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, (module.id, cell.source)
+            assert cell.metadata["nbgrader"]["locked"] is True
+
+
 def test_full_blank_and_widget_answers_grade_correctly(cohort, curriculum):
     module = curriculum.module("m03-traditional-vs-action-learning")
     exercises = curriculum.module_exercises(module.id)

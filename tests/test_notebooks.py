@@ -27,6 +27,9 @@ def test_source_notebooks_have_no_outputs_and_valid_nbgrader_metadata(curriculum
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
+                # a non-programmer sees text, widgets and results, not Python (issue 9)
+                assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, (
+                    module.id, cell.metadata.get("nbgrader", {}).get("grade_id"))
             meta = cell.metadata.get("nbgrader")
             if meta:
                 ids.append(meta["grade_id"])

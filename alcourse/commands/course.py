@@ -37,6 +37,7 @@ What to do next:
 
 
 def _release(args: argparse.Namespace) -> int:
+    from alcourse.deadlines import gradebook_due_date, stamp_release
     from alcourse.grading import CourseFolder
 
     folder = CourseFolder.open(Path(args.dir))
@@ -44,8 +45,12 @@ def _release(args: argparse.Namespace) -> int:
     print(f"releasing {len(modules)} module(s) with nbgrader (a few seconds each)…", flush=True)
 
     def progress(module_id: str, done: int, total: int) -> None:
+        # the due date (nbgrader's, if the trainer set one) at the top of the trainee version
+        due = gradebook_due_date(folder.db_url, folder.course_id, module_id)
+        stamp_release(folder.root / "release" / module_id, due)
         # flushed at once: a trainer watching 9 modules should see each one arrive
-        print(f"[{done}/{total}] released {folder.root / 'release' / module_id}", flush=True)
+        print(f"[{done}/{total}] released {folder.root / 'release' / module_id}"
+              + (f" (due {due:%Y-%m-%d %H:%M} UTC)" if due else ""), flush=True)
 
     folder.generate(modules, progress)
     print(f"Next: give trainees the modules in {folder.root / 'release'}; when they hand in, grade with "

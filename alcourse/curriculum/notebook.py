@@ -27,8 +27,8 @@ from alcourse.session import (
 HOW_TO = """\
 **How to use this notebook.** You do not need to write any code.
 
-1. Choose *Run → Run All Cells* once. The exercises appear below (do this again
-   whenever they are missing, for example after a restart).
+1. The exercises appear below when the notebook opens. If they are missing (for
+   example in the browser-only version), choose *Run → Run All Cells*.
 2. Answer the exercises by choosing options. Feedback appears straight away.
    Your answers are saved automatically in the file `{answers}` beside this
    notebook: it is what your trainer grades, so keep it there. (In the
@@ -50,8 +50,12 @@ def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: 
 
 def _code(source: str, grade_id: str, *, locked: bool = True, grade: bool = False,
           solution: bool = False, points: float | None = None) -> nbformat.NotebookNode:
-    cell: nbformat.NotebookNode = new_code_cell(
-        source, metadata=_meta(grade_id, locked=locked, grade=grade, solution=solution, points=points))
+    metadata = _meta(grade_id, locked=locked, grade=grade, solution=solution, points=points)
+    if locked:
+        # a trainee sees text, widgets and results, not Python: JupyterLab collapses the code
+        # (a click on the collapsed cell shows it); nbgrader keeps this metadata on release
+        metadata["jupyter"] = {"source_hidden": True}
+    cell: nbformat.NotebookNode = new_code_cell(source, metadata=metadata)
     return cell
 
 

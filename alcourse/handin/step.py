@@ -36,6 +36,8 @@ the newest file and nothing is lost."""
 def handin_cells(module: Any) -> list[Any]:
     """The step's two cells: what to do, and the (locked, never graded) cell that shows the widget."""
     meta = {"nbgrader": {"grade": False, "grade_id": GRADE_ID, "locked": True, "schema_version": 3,
-                         "solution": False, "task": False}}
+                         "solution": False, "task": False},
+            # a trainee sees the widget, not Python (as every locked cell: curriculum/notebook.py)
+            "jupyter": {"source_hidden": True}}
     return [new_markdown_cell(TEXT.format(module=module.id)),
             new_code_cell("course.hand_in()", metadata=meta)]

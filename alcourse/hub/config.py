@@ -64,17 +64,32 @@ def hub_config(hub_dir: Path, cohort: str, idle_timeout: int = 3600,
         idle_timeout=idle_timeout, memory_limit=memory_limit)
 
 
+def _page_and_server(role: str) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The role's page config and server extensions: trainees get the trainee profile.
+
+    The trainee profile (alcourse/profile, as ``make course`` uses it) hides the tools a
+    trainee never uses, loads none of their server parts, and runs a module when it opens.
+    """
+    from alcourse.profile import HIDDEN_LAB_PLUGINS, RUN_ON_OPEN, SERVER_EXTENSIONS_OFF
+
+    ext = EXTENSIONS[role]
+    if role != "trainee":
+        return {"disabledExtensions": ext["lab_disabled"]}, ext["server"]
+    disabled = {**{name: True for name in HIDDEN_LAB_PLUGINS}, **ext["lab_disabled"]}
+    return ({"disabledExtensions": disabled, RUN_ON_OPEN: True},
+            {**SERVER_EXTENSIONS_OFF, **ext["server"]})
+
+
 def role_files(role: str, cohort: str, exchange: Path) -> dict[str, str]:
     """Relative path → text of the files in ``etc/ROLE``."""
     env = _env()
-    ext = EXTENSIONS[role]
+    page, server = _page_and_server(role)
     return {
         "nbgrader_config.py": env.get_template("nbgrader_config.py.j2").render(
             role=role, cohort=cohort, exchange=str(exchange), factory=factory_config()),
         "jupyter_server_config.json": env.get_template("jupyter_server_config.json.j2").render(
-            extensions=ext["server"]),
-        "labconfig/page_config.json": env.get_template("page_config.json.j2").render(
-            disabled=ext["lab_disabled"]),
+            extensions=server),
+        "labconfig/page_config.json": env.get_template("page_config.json.j2").render(page=page),
     }
 
 

@@ -48,10 +48,12 @@ def _py(*args: str) -> list[str]:
 
 
 def release(folder: HubFolder, module: str, due: str | None = None) -> str:
-    """Generate the trainee version, set its due date, and release it to the exchange."""
-    out = run_as_grader(folder, _py("alcourse.cli", "release", str(folder.course), module))
+    """Set the module's due date, generate the trainee version (due date at its top), release it."""
+    out = ""
     if due:
+        # first: the trainee version shows the gradebook's due date (alcourse/deadlines.py)
         out += run_as_grader(folder, _py("nbgrader", "db", "assignment", "add", module, f"--duedate={due}"))
+    out += run_as_grader(folder, _py("alcourse.cli", "release", str(folder.course), module))
     out += run_as_grader(folder, _py("nbgrader", "release_assignment", module, "--force"))
     return out
 

@@ -33,18 +33,44 @@ HIDDEN_LAB_PLUGINS = (
     "@jupyterlab/console-extension:kernel-status",
     "@jupyterlab/console-extension:cursor-position",
     "@jupyterlab/console-extension:completer",
+    # the server parts below are off too: Voila's preview, Notebook 7's "open in Notebook"
+    # switcher, and the language-server client (a trainee edits no code)
+    "@voila-dashboards/jupyterlab-preview",
+    "@jupyter-notebook/lab-extension",
+    "@jupyterlab/lsp-extension",
 )
 
 # The matching server parts: without them nbgrader logs no "course directory root" error.
+# notebook_shim only ports classic-notebook server extensions (the course has none); while
+# linking it reads every ServerApp setting, including jupyter-server's deprecated
+# ServerApp.token, which prints a DeprecationWarning a trainee cannot act on.
+# The rest serve what a trainee never opens (Voila, the Notebook 7 interface, language
+# servers, terminals); each loaded extension costs an idle server memory (bench/idle_server.py).
 SERVER_EXTENSIONS_OFF = {
     "nbgrader.server_extensions.formgrader": False,
     "nbgrader.server_extensions.course_list": False,
+    "notebook_shim": False,
+    "voila.server_extension": False,
+    "notebook": False,
+    "jupyter_lsp": False,
+    "jupyter_server_terminals": False,
 }
 
 
+# alcourse's own JupyterLab plugin (alcourse/profile/autorun, built by `make setup`) runs a
+# module notebook when it opens and after a kernel restart, so the exercises appear without
+# Run All. It acts only where the page config sets this key (JupyterLab passes page config
+# keys to the browser), so a trainer opening a trainee's copy never runs it.
+RUN_ON_OPEN = "alcourseRunOnOpen"
+
+
 def page_config() -> dict[str, Any]:
-    """JupyterLab's ``labconfig/page_config.json`` for trainees."""
-    return {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}}
+    """JupyterLab's ``labconfig/page_config.json`` for trainees.
+
+    >>> page_config()[RUN_ON_OPEN]
+    True
+    """
+    return {"disabledExtensions": {name: True for name in HIDDEN_LAB_PLUGINS}, RUN_ON_OPEN: True}
 
 
 def server_config(start_page: str = START_PAGE) -> dict[str, Any]:
@@ -83,8 +109,8 @@ def start_page(modules: list[tuple[str, str]]) -> str:
              "any code.", "",
              "## What to do", "",
              "1. Open a module below (or double-click its folder on the left, then its notebook).",
-             "2. In the notebook, choose **Run → Run All Cells**. The exercises appear. Do this "
-             "again whenever they are missing, for example after you reopen the notebook.",
+             "2. The exercises appear when the notebook opens (give it a few seconds). If they "
+             "are missing, choose **Run → Run All Cells**.",
              "3. Answer by choosing options; feedback appears at once. Written answers go in the "
              "box under each question. Everything is saved as you go, in the module's "
              "*answers* file beside the notebook: leave that file where it is.",
