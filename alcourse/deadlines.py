@@ -37,9 +37,10 @@ def gradebook_due_date(db_url: str, course_id: str, module_id: str) -> datetime 
 
     with Gradebook(db_url, course_id) as gb:
         try:
-            return gb.find_assignment(module_id).duedate
+            due: datetime | None = gb.find_assignment(module_id).duedate
         except MissingEntry:
             return None
+    return due
 
 
 def stamp(notebook: Path, due: datetime | None) -> None:
