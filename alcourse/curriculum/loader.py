@@ -9,6 +9,7 @@ from typing import Any
 from alcourse.content.loader import ContentError, data_dir, load_course
 from alcourse.content.model import Course
 from alcourse.curriculum.model import Module
+from alcourse.errors import NotFound
 from alcourse.exercises.builders import build_exercise
 from alcourse.exercises.model import Exercise
 from alcourse.located import build, read_yaml
@@ -32,15 +33,13 @@ class Curriculum:
         try:
             return self.modules[module_id]
         except KeyError:
-            raise KeyError(
-                f"no module {module_id!r}; known modules: {', '.join(self.modules)}"
-            ) from None
+            raise NotFound(f"no module {module_id!r}; known modules: {', '.join(self.modules)}") from None
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
             return self.exercises[exercise_id]
         except KeyError:
-            raise KeyError(f"no exercise {exercise_id!r}") from None
+            raise NotFound(f"no exercise {exercise_id!r}") from None
 
     def module_exercises(self, module_id: str) -> list[Exercise]:
         return [self.exercises[s.id] for s in self.module(module_id).exercise_specs()]
