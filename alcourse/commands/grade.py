@@ -45,7 +45,7 @@ def _grade(args: argparse.Namespace) -> int:
         grade_module,
         plan_regrade,
     )
-    from alcourse.grading.sandbox import Limits
+    from alcourse.grading.options import Limits
     from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
     from alcourse.grading.table import text_table
 
@@ -177,8 +177,9 @@ def _trainer(args: argparse.Namespace) -> int:
             probe.bind(("127.0.0.1", 0))
             port = int(probe.getsockname()[1])
     token = args.token or secrets.token_hex(16)
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    from alcourse.venv import with_venv_path
+
+    env = with_venv_path()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder.root}",
            "--ServerApp.open_browser=False", *args.extra]

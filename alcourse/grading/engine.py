@@ -21,37 +21,24 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import IO
 
 from alcourse.grading.course import CourseError, CourseFolder
-from alcourse.grading.sandbox import Limits, check_isolation
+from alcourse.grading.options import GradeOptions, Limits, WorkerConfig
+from alcourse.grading.sandbox import check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
-from alcourse.grading.worker import WorkerConfig, submission_fingerprint
+from alcourse.grading.worker import submission_fingerprint
+from alcourse.venv import with_venv_path
+
+__all__ = ["GradeOptions", "Limits", "grade_module", "plan_workers"]
 
 PIPELINE = 2
 WORKER_MODULE = "alcourse.grading.worker"
 # how long a worker may take to import nbgrader and start its kernel fork-server
 STARTUP_SECONDS = 180.0
-# beyond its own time limit, how long a submission may hold a worker before it is stopped
-STUCK_MARGIN = 60.0
 # how long a finished worker may take to clean up before it is killed
 REAP_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class GradeOptions:
-    """How to grade. The defaults suit a real cohort; tests use short limits."""
-
-    jobs: int = 2
-    isolation: bool = True
-    cell_timeout: int = 60
-    submission_seconds: float = 300.0
-    max_output_bytes: int = 100_000
-    limits: Limits = field(default_factory=Limits)
-    stuck_margin: float = STUCK_MARGIN  # beyond submission_seconds, before a worker is stopped
 
 
 def plan_workers(jobs: int, submissions: int) -> int:
@@ -118,11 +105,10 @@ class _Worker:
     """
 
     def __init__(self, config: WorkerConfig, log: IO[str], program: list[str] | None = None) -> None:
-        env = dict(os.environ)
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         cmd = [*(program or [sys.executable, "-P", "-m", WORKER_MODULE]), config.to_json()]
+        # nbgrader runs alembic as a command
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                                     bufsize=0, env=env)
+                                     bufsize=0, env=with_venv_path())
         self.tasks: list[str] = []  # sent and not yet answered, the first being graded
         self.since = time.monotonic()  # when the submission in hand (or the start) began
         self.ready = False
@@ -180,9 +166,7 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
     """
     if options.isolation:
         check_isolation()
-    config = WorkerConfig(str(folder.root), module_id, notebook, options.isolation,
-                          options.limits.as_dict(), options.cell_timeout, options.submission_seconds,
-                          options.max_output_bytes)
+    config = WorkerConfig(str(folder.root), module_id, notebook, options)
     pending = list(students)
     outcomes: dict[str, Outcome] = {}
     log_dir = folder.root / ".alcourse" / "logs"

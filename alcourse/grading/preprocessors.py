@@ -37,6 +37,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import Execute, OverwriteCells
 
 from alcourse.grading.kernels import SandboxKernelManager
+from alcourse.grading.options import GradeOptions
 from alcourse.grading.sandbox import KernelFactory
 
 RESTORED_NOTE = "This cell (id:{cell_id}) was missing from the submission. It was put back by alcourse."
@@ -187,9 +188,7 @@ class GradingContext:
     """What a worker shares with the Execute preprocessors nbgrader creates for it."""
 
     factory: KernelFactory
-    submission_seconds: float = 300.0
-    max_output_bytes: int = 100_000
-    startup_timeout: float = 60.0
+    options: GradeOptions = field(default_factory=GradeOptions)
     journal: dict[str, list[Incident]] = field(default_factory=dict)
     prestarted: dict[str, Prestarted] = field(default_factory=dict)
 
@@ -210,7 +209,7 @@ class GradingContext:
         _fill_scratch(scratch, inputs, notebook)
         self.factory.hand_over(scratch)
         km = SandboxKernelManager(self.factory, scratch, kernel_name="python3")
-        task = ensure_event_loop().create_task(_boot(km, self.startup_timeout))
+        task = ensure_event_loop().create_task(_boot(km, self.options.startup_seconds))
         self.prestarted[student] = Prestarted(_digest(inputs), km, scratch, task)
 
     def claim(self, student: str, inputs: dict[str, Path]) -> tuple[SandboxKernelManager, Any, Path] | None:
@@ -298,7 +297,7 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         self._sandbox_km: SandboxKernelManager | None = None
         self._scratch: Path | None = None
         self._deadline_hit = False
-        watchdog = threading.Timer(ctx.submission_seconds, self._stop_for_deadline)
+        watchdog = threading.Timer(ctx.options.submission_seconds, self._stop_for_deadline)
         watchdog.daemon = True
         watchdog.start()
         try:
@@ -378,8 +377,8 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         if self._deadline_hit:
             ctx.note(self._student, Incident(
                 "deadline", self._current_cell,
-                f"stopped after {ctx.submission_seconds:.0f} s, the time limit for one submission",
-                {"seconds": ctx.submission_seconds}))
+                f"stopped after {ctx.options.submission_seconds:.0f} s, the time limit for one submission",
+                {"seconds": ctx.options.submission_seconds}))
         else:
             ctx.note(self._student, Incident("kernel-died", self._current_cell, "the kernel ended",
                                              {"code": code, "signal": sig}))
@@ -405,7 +404,7 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         assert ctx is not None
         size = _size(msg.get("content", {}))
         used = self._cell_bytes.get(cell_index, 0)
-        limit = ctx.max_output_bytes
+        limit = ctx.options.max_output_bytes
         if used + size <= limit:
             self._cell_bytes[cell_index] = used + size
             return super().output(outs, msg, display_id, cell_index)  # type: ignore[no-any-return]
@@ -427,7 +426,7 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         ctx = self.context
         assert ctx is not None
         data = msg.get("content", {}).get("data", {})
-        if len(json.dumps(data, default=str)) > ctx.max_output_bytes:
+        if len(json.dumps(data, default=str)) > ctx.options.max_output_bytes:
             # an oversized widget state would be kept whole in the notebook's metadata
             self._dropped[cell_index] = self._dropped.get(cell_index, 0) + 1
             return
@@ -440,7 +439,8 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         for cell_index, dropped in self._dropped.items():
             notice = self._notices.get(cell_index)
             text = (f"[alcourse: output cut here. This cell produced more than "
-                    f"{_human(ctx.max_output_bytes)} of output; {_human(dropped)} more was not kept.]\n")
+                    f"{_human(ctx.options.max_output_bytes)} of output; "
+                    f"{_human(dropped)} more was not kept.]\n")
             if notice is not None:
                 notice.text = "\n" + text
             ctx.note(self._student, Incident("truncated", cell_index, text.strip(),

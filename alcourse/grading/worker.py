@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,23 +36,10 @@ from alcourse.grading.analysis import (
     missing_answers_reason,
 )
 from alcourse.grading.gradebook import CourseLock, flag_for_review, read_submission, serialise_gradebook
-from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError, Limits
+from alcourse.grading.options import WorkerConfig
+from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError
 from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    course_root: str
-    module: str
-    notebook: str
-    isolation: bool = True
-    limits: dict[str, int] | None = None
-    cell_timeout: int = 60
-    submission_seconds: float = 300.0
-    max_output_bytes: int = 100_000
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__)
+from alcourse.venv import path_with_venv
 
 
 def _now() -> str:
@@ -85,15 +71,12 @@ class GradingWorker:
 
         self.cfg = cfg
         self.root = Path(cfg.course_root)
-        bin_dir = str(Path(sys.executable).parent)
-        # nbgrader runs alembic as a subprocess
-        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
         self.lock = CourseLock(self.root / ".alcourse" / "gradebook.lock")
         serialise_gradebook(self.lock)
-        self.isolation = Isolation(enabled=cfg.isolation, limits=Limits(**(cfg.limits or {})))
+        self.isolation = Isolation(enabled=cfg.options.isolation, limits=cfg.options.limits)
         self.factory = KernelFactory(self.isolation)
         try:
-            self.context = GradingContext(self.factory, cfg.submission_seconds, cfg.max_output_bytes)
+            self.context = GradingContext(self.factory, cfg.options)
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             extra = Config()
             extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
@@ -102,7 +85,7 @@ class GradingWorker:
                                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
                                                        AssignLatePenalties, CheckCellMetadata,
                                                        bind_curriculum(load_curriculum())]
-            extra.SandboxedExecute.timeout = cfg.cell_timeout
+            extra.SandboxedExecute.timeout = cfg.options.cell_timeout
             extra.SandboxedExecute.shutdown_kernel = "immediate"
             extra.SandboxedExecute.interrupt_on_timeout = True
             # every widget's state would be copied into the autograded notebook (about 300 kB per
@@ -453,7 +436,9 @@ def main() -> None:
 
     # the coordinator asks a stuck worker for its stacks (into the log) before stopping it
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    cfg = WorkerConfig(**json.loads(sys.argv[1]))
+    cfg = WorkerConfig.from_json(sys.argv[1])
+    # nbgrader runs alembic as a command: this environment's, whoever started the worker
+    os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
     # the protocol owns the real stdout; anything else printed goes to stderr
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)

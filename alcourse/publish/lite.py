@@ -23,7 +23,6 @@ import argparse
 import base64
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from pathlib import Path
 import alcourse
 from alcourse.errors import UserError
 from alcourse.publish.vendor import normalise, sha256
+from alcourse.venv import with_venv_path
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_DIR = ROOT / "book" / "lite"
@@ -217,7 +217,7 @@ def build(output: Path = OUTPUT, vendor: Path = VENDOR, notebooks: Path | None =
     wheels = stage(stage_dir, vendor, notebooks)
     if output.exists():
         shutil.rmtree(output)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = with_venv_path()
     cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage_dir),
            "--output-dir", str(output), "--contents", str(stage_dir / "files"),
            "--settings-overrides", str(stage_dir / "overrides.json"),
