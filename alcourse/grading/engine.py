@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import IO
 
 from alcourse.grading.course import CourseError, CourseFolder
+from alcourse.grading.gradebook import shared_by_writers
 from alcourse.grading.options import GradeOptions, Limits, WorkerConfig
 from alcourse.grading.sandbox import check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
@@ -158,14 +159,26 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                  worker_program: list[str] | None = None) -> list[Outcome]:
     """Autograde ``students``' submissions of a module; record and return their outcomes.
 
+    The workers write the gradebook at once; it is in SQLite's WAL mode meanwhile
+    (see :func:`~alcourse.grading.gradebook.shared_by_writers`).
+    """
+    if options.isolation:
+        check_isolation()
+    with shared_by_writers(folder.db_url):
+        return _grade_module(folder, module_id, notebook, students, options, progress, worker_program)
+
+
+def _grade_module(folder: CourseFolder, module_id: str, notebook: str, students: list[str],
+                  options: GradeOptions, progress: Callable[[Outcome, int, int], None] | None,
+                  worker_program: list[str] | None) -> list[Outcome]:
+    """The coordinator's loop: start workers, hand out submissions, record outcomes.
+
     Ends within about ``options.submission_seconds + STUCK_MARGIN`` per submission
     in a worker's hands: a worker that does not answer in time is stopped and its
     submission recorded as failed (never a hang, never a zero).
     ``worker_program`` is the worker's command line before its configuration
     (default: this Python running :mod:`alcourse.grading.worker`; tests use stand-ins).
     """
-    if options.isolation:
-        check_isolation()
     config = WorkerConfig(str(folder.root), module_id, notebook, options)
     pending = list(students)
     outcomes: dict[str, Outcome] = {}

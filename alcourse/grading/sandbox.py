@@ -214,7 +214,7 @@ class KernelFactory:
     """
 
     def __init__(self, isolation: Isolation, scratch_parent: Path | None = None,
-                 preload: tuple[str, ...] = PRELOAD, share_content: bool = True) -> None:
+                 preload: tuple[str, ...] = PRELOAD, parse_content: bool = True) -> None:
         self.isolation = isolation
         # without root the kernel's files stay the grader's (uid 65534 inside its namespace)
         self.uid, self.gid = (isolation.ids() if isolation.enabled and not unprivileged()
@@ -232,7 +232,7 @@ class KernelFactory:
             "user_namespace": isolation.enabled and unprivileged(),
             "scratch_root": str(self.scratch_root), "stage_dir": STAGE_DIR,
             "limits": isolation.limits.as_dict(), "preload": list(preload),
-            "share_content": share_content,
+            "parse_content": parse_content,
             "kernel_args": list(KERNEL_ARGS), "env": self._kernel_env(),
         }
         cmd = [sys.executable, "-P", "-m", "alcourse.grading.zygote", json.dumps(cfg)]

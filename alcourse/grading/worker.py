@@ -35,7 +35,9 @@ from alcourse.grading.analysis import (
     death_reason,
     missing_answers_reason,
 )
-from alcourse.grading.gradebook import CourseLock, flag_for_review, read_submission, serialise_gradebook
+from alcourse.grading.gradebook import flag_for_review, read_submission, with_busy_timeout
+from alcourse.grading.incidents import Journal
+from alcourse.grading.kernel_pool import KernelPool, kernel_inputs
 from alcourse.grading.options import WorkerConfig
 from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError
 from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
@@ -51,7 +53,6 @@ class GradingWorker:
 
     def __init__(self, cfg: WorkerConfig) -> None:
         from nbconvert.preprocessors import ClearMetadataPreprocessor
-        from nbgrader.apps import NbGraderAPI
         from nbgrader.preprocessors import (
             AssignLatePenalties,
             CheckCellMetadata,
@@ -66,26 +67,30 @@ class GradingWorker:
         from traitlets.config.loader import PyFileConfigLoader
 
         from alcourse.curriculum import load_curriculum
-        from alcourse.grading.preprocessors import GradingContext, RestoreCells, bind_context
-        from alcourse.grading.readable import bind_curriculum
+        from alcourse.grading.api import GradingAPI
+        from alcourse.grading.preprocessors import ReadableExercises, RestoreCells, SandboxedExecute
 
         self.cfg = cfg
         self.root = Path(cfg.course_root)
-        self.lock = CourseLock(self.root / ".alcourse" / "gradebook.lock")
-        serialise_gradebook(self.lock)
         self.isolation = Isolation(enabled=cfg.options.isolation, limits=cfg.options.limits)
         self.factory = KernelFactory(self.isolation)
         try:
-            self.context = GradingContext(self.factory, cfg.options)
+            self.pool = KernelPool(self.factory, cfg.options.startup_seconds)
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             extra = Config()
+            # workers write to the gradebook at once: SQLite waits for the lock instead of failing
+            # (the coordinator has put the gradebook in WAL mode, see gradebook.shared_by_writers)
+            extra.CourseDirectory.db_url = with_busy_timeout(
+                config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}"))
             extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                                       RestoreCells, CheckCellMetadata]
-            extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
+            extra.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern,
                                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
                                                        AssignLatePenalties, CheckCellMetadata,
-                                                       bind_curriculum(load_curriculum())]
+                                                       ReadableExercises]
             extra.SandboxedExecute.timeout = cfg.options.cell_timeout
+            extra.SandboxedExecute.submission_seconds = cfg.options.submission_seconds
+            extra.SandboxedExecute.max_output_bytes = cfg.options.max_output_bytes
             extra.SandboxedExecute.shutdown_kernel = "immediate"
             extra.SandboxedExecute.interrupt_on_timeout = True
             # every widget's state would be copied into the autograded notebook (about 300 kB per
@@ -93,7 +98,8 @@ class GradingWorker:
             extra.SandboxedExecute.store_widget_state = False
             config.merge(extra)
             self.config = config
-            self.api = NbGraderAPI(config=config)
+            self.journal = Journal()
+            self.api = GradingAPI(config=config, kernel_pool=self.pool, journal=self.journal)
             self.coursedir = self.api.coursedir
             self.source, self.release, self.release_sources = self._source_cells()
             self.previous = StatusStore(self.root).load(cfg.module)
@@ -200,16 +206,16 @@ class GradingWorker:
         fingerprint = submission_fingerprint(folder)
         problem = self._precheck(folder)
         if problem:
-            self.context.discard(student)
+            self.pool.discard(student)
             return self._failed(student, problem[0], started, for_trainee=problem[1],
                                 fingerprint=fingerprint)
         finished = self._finished_marks(student, fingerprint)
-        self.context.journal.pop(student, None)
+        self.journal.take(student)
         try:
             result = self.api.autograde(self.cfg.module, student, force=True, create=True)
         finally:
-            self.context.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
-        incidents = self.context.journal.pop(student, [])
+            self.pool.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
+        incidents = self.journal.take(student)
         if not result.get("success"):
             deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline", "unresponsive")]
             if deaths:
@@ -328,7 +334,7 @@ class GradingWorker:
             gb.db.commit()
 
     def prefetch(self, student: str) -> None:
-        """Start the kernel for a submission that is next in line (see GradingContext.prestart)."""
+        """Start the kernel for a submission that is next in line (see KernelPool.prestart)."""
         try:
             folder = self.root / "submitted" / student / self.cfg.module
             names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
@@ -336,14 +342,12 @@ class GradingWorker:
             if check_submission_files(self.cfg.notebook, names) or not notebook.is_file() or \
                     check_notebook_text(notebook.name, notebook.read_bytes()):
                 return
-            self.context.prestart(student, self._predicted_inputs(folder), notebook)
+            self.pool.prestart(student, self._predicted_inputs(folder), notebook)
         except Exception:  # a prestart is only an optimisation; grading starts a kernel anyway
             traceback.print_exc(file=sys.stderr)
 
     def _predicted_inputs(self, folder: Path) -> dict[str, Path]:
         """What nbgrader will put beside the notebook: the submission's files, then the source's."""
-        from alcourse.grading.preprocessors import kernel_inputs
-
         ignore = list(self.coursedir.ignore)
         inputs = kernel_inputs(folder, ignore)
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.cfg.module))
@@ -364,20 +368,14 @@ class GradingWorker:
             traceback.print_exc(file=sys.stderr)
             return self._failed(student, f"grading stopped with an internal error: {type(exc).__name__}: "
                                          f"{str(exc)[:200]}", started)
-        finally:
-            if self.lock.depth:
-                # a gradebook session nbgrader left open would keep every other worker waiting
-                print(f"alcourse: a gradebook session was left open grading {student}; released",
-                      file=sys.stderr)
-                self.lock.reset()
 
     def restart_factory(self) -> None:
         self.factory.close()
         self.factory = KernelFactory(self.isolation)
-        self.context.factory = self.factory
+        self.pool.factory = self.factory
 
     def close(self) -> None:
-        self.context.discard_all()
+        self.pool.close()
         self.factory.close()
 
 
