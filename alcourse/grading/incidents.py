@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from alcourse.grading.timing import Stopwatch
+
 
 @dataclass
 class Incident:
@@ -30,6 +32,7 @@ class Journal:
 
     def __init__(self) -> None:
         self._incidents: dict[str, list[Incident]] = {}
+        self.clock = Stopwatch()  # seconds per phase of the submission being graded
 
     def note(self, student: str, incident: Incident) -> None:
         self._incidents.setdefault(student, []).append(incident)

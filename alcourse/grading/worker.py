@@ -41,6 +41,7 @@ from alcourse.grading.kernel_pool import KernelPool, kernel_inputs
 from alcourse.grading.options import WorkerConfig
 from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError
 from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
+from alcourse.grading.timing import SqlClock
 from alcourse.venv import path_with_venv
 
 
@@ -72,6 +73,9 @@ class GradingWorker:
 
         self.cfg = cfg
         self.root = Path(cfg.course_root)
+        self.sql = SqlClock()
+        self.sql.install()
+        self._started = time.perf_counter()
         self.isolation = Isolation(enabled=cfg.options.isolation, limits=cfg.options.limits)
         self.factory = KernelFactory(self.isolation)
         try:
@@ -211,10 +215,16 @@ class GradingWorker:
                                 fingerprint=fingerprint)
         finished = self._finished_marks(student, fingerprint)
         self.journal.take(student)
+        self.journal.clock.add("alcourse before", time.perf_counter() - self._started)
+        sql_before, autograde_started = self.sql.seconds, time.perf_counter()
         try:
             result = self.api.autograde(self.cfg.module, student, force=True, create=True)
         finally:
             self.pool.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
+            clock = self.journal.clock
+            autograde = time.perf_counter() - autograde_started
+            clock.add("nbgrader pipeline", autograde - clock.total("kernel start") - clock.total("cells")
+                      - (self.sql.seconds - sql_before))
         incidents = self.journal.take(student)
         if not result.get("success"):
             deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline", "unresponsive")]
@@ -359,8 +369,15 @@ class GradingWorker:
     def safe_grade(self, student: str) -> Outcome:
         """Grade, turning any failure of the machinery into this submission's failure."""
         started = time.monotonic()
+        self._started, sql_before = time.perf_counter(), self.sql.seconds
+        self.journal.clock.take()
         try:
-            return self.grade(student)
+            outcome = self.grade(student)
+            clock = self.journal.clock
+            clock.add("gradebook", self.sql.seconds - sql_before)
+            phases = dict(clock.take())
+            phases["alcourse after"] = max(0.0, time.perf_counter() - self._started - sum(phases.values()))
+            return dataclasses.replace(outcome, timings=tuple(phases.items()))
         except KernelFactoryError as exc:
             self.restart_factory()
             return self._failed(student, f"the kernel sandbox failed while grading it ({exc})", started)

@@ -95,6 +95,9 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         self._sandbox_km: SandboxKernelManager | None = None
         self._scratch: Path | None = None
         self._deadline_hit = False
+        self._kernel_asked = time.perf_counter()
+        self._cells_started: float | None = None
+        self._cells_ended: float | None = None
         watchdog = threading.Timer(self.submission_seconds, self._stop_for_deadline)
         watchdog.daemon = True
         watchdog.start()
@@ -116,6 +119,9 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
             raise
         finally:
             watchdog.cancel()
+            if self._cells_started is not None:
+                ended = self._cells_ended or time.perf_counter()
+                self._journal.clock.add("cells", ended - self._cells_started)
             self._finish_notices()
             if self._scratch is not None:
                 shutil.rmtree(self._scratch, ignore_errors=True)
@@ -125,6 +131,7 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
 
     # -- the kernel ---------------------------------------------------------------------------------
     def create_kernel_manager(self) -> SandboxKernelManager:
+        self._kernel_asked = time.perf_counter()
         info = self.resources["nbgrader"]
         pool = self.pool
         # what the kernel may read: the files nbgrader put beside the notebook (never the
@@ -178,14 +185,19 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
     # -- nbclient's hooks ---------------------------------------------------------------------------
     # nbclient declares these as configurable callables; nbgrader's Execute defines
     # on_cell_executed as a method, and so does this class (calling nbgrader's).
+    # (nbconvert's ExecutePreprocessor runs cell by cell: the on_notebook_* hooks never fire)
     def on_cell_start(self, cell: NotebookNode, cell_index: int) -> None:
         self._current_cell = cell_index
+        if self._cells_started is None:  # the kernel is up and has answered kernel_info
+            self._cells_started = time.perf_counter()
+            self._journal.clock.add("kernel start", self._cells_started - self._kernel_asked)
 
     def on_cell_execute(self, cell: NotebookNode, cell_index: int) -> None:
         self._cell_started = time.monotonic()
 
     def on_cell_executed(self, **kwargs: Any) -> None:
         super().on_cell_executed(**kwargs)
+        self._cells_ended = time.perf_counter()
         content = kwargs["execute_reply"]["content"]
         limit = self.timeout_func(kwargs["cell"]) if self.timeout_func is not None else self.timeout
         # nbclient answers a cell that ran past its timeout (and was interrupted) with the
