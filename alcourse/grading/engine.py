@@ -34,7 +34,10 @@ from alcourse.venv import with_venv_path
 
 __all__ = ["GradeOptions", "Limits", "grade_module", "plan_workers"]
 
-PIPELINE = 2
+# submissions a worker holds: one being graded and two queued, so that when it starts one it
+# already knows the next and can start that kernel ahead (with one queued, the next arrives
+# just after the worker looked for it, every other time)
+PIPELINE = 3
 WORKER_MODULE = "alcourse.grading.worker"
 # how long a worker may take to import nbgrader and start its kernel fork-server
 STARTUP_SECONDS = 180.0
@@ -269,7 +272,6 @@ def _grade_module(folder: CourseFolder, module_id: str, notebook: str, students:
                         worker.since = time.monotonic()
                 if not worker.ready:
                     continue
-                # one submission in hand and one queued, so the worker can start its kernel early
                 while pending and len(worker.tasks) < PIPELINE:
                     worker.send(pending.pop(0))
                 if not worker.tasks:

@@ -35,7 +35,12 @@ from alcourse.grading.analysis import (
     death_reason,
     missing_answers_reason,
 )
-from alcourse.grading.gradebook import flag_for_review, read_submission, with_busy_timeout
+from alcourse.grading.gradebook import (
+    commit_without_fsync,
+    flag_for_review,
+    read_submission,
+    with_busy_timeout,
+)
 from alcourse.grading.incidents import Journal
 from alcourse.grading.kernel_pool import KernelPool, kernel_inputs
 from alcourse.grading.options import WorkerConfig
@@ -75,6 +80,7 @@ class GradingWorker:
         self.root = Path(cfg.course_root)
         self.sql = SqlClock()
         self.sql.install()
+        commit_without_fsync()
         self._started = time.perf_counter()
         self.isolation = Isolation(enabled=cfg.options.isolation, limits=cfg.options.limits)
         self.factory = KernelFactory(self.isolation)
@@ -88,10 +94,10 @@ class GradingWorker:
                 config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}"))
             extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                                       RestoreCells, CheckCellMetadata]
+            late = [AssignLatePenalties] if _late_penalties_configured(config) else []
             extra.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern,
                                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                                       AssignLatePenalties, CheckCellMetadata,
-                                                       ReadableExercises]
+                                                       *late, CheckCellMetadata, ReadableExercises]
             extra.SandboxedExecute.timeout = cfg.options.cell_timeout
             extra.SandboxedExecute.submission_seconds = cfg.options.submission_seconds
             extra.SandboxedExecute.max_output_bytes = cfg.options.max_output_bytes
@@ -233,8 +239,6 @@ class GradingWorker:
             else:
                 why = "nbgrader could not grade it: " + _last_error(result)
             return self._failed(student, why, started, fingerprint=fingerprint)
-        if finished:
-            self._keep_finished(student, finished)
         outcome = self._assess(student, started, incidents, finished)
         return dataclasses.replace(outcome, fingerprint=fingerprint)
 
@@ -263,15 +267,12 @@ class GradingWorker:
         return {name for name, cell in marked.items() if same_files or (
             cell.cell_type == "markdown" and name in old and old[name] == new.get(name))}
 
-    def _keep_finished(self, student: str, cells: set[str]) -> None:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
-            for grade in nb.grades:
-                if grade.name in cells:
-                    grade.needs_manual_grade = False
-            gb.db.commit()
+    def _keep_finished(self, gb: Any, student: str, cells: set[str]) -> None:
+        nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
+        for grade in nb.grades:
+            if grade.name in cells:
+                grade.needs_manual_grade = False
+        gb.db.commit()
 
     def _assess(self, student: str, started: float, incidents: list[Any],
                 finished: set[str] | None = None) -> Outcome:
@@ -281,21 +282,24 @@ class GradingWorker:
         submitted = json.loads((folder / f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
         autograded = json.loads((self.root / "autograded" / student / self.cfg.module /
                                  f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
-        self._zero_unwritten(student, folder)
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
-        if grades is None:
-            return self._failed(student, "nbgrader recorded no grades for it", started)
         other = sorted(p.name for p in folder.glob("*.ipynb") if p.stem != self.cfg.notebook)
         scratch = re.compile(re.escape(str(self.factory.scratch_root)) + r"/[^/\s]+/")
-        found = assess(submitted, autograded, self.source, self.release, self.release_sources, grades,
-                       incidents, lambda text: scratch.sub("", text))
-        notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
-        review = [c for c in found.review_cells if c not in (finished or set())]
-        if review:
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+        # one gradebook session for all that alcourse reads and writes after nbgrader
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            if finished:
+                self._keep_finished(gb, student, finished)
+            self._zero_unwritten(gb, student, folder)
+            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
+            found = None if grades is None else assess(
+                submitted, autograded, self.source, self.release, self.release_sources, grades, incidents,
+                lambda text: scratch.sub("", text))
+            review = [c for c in found.review_cells if c not in (finished or set())] if found else []
+            if review:
                 flag_for_review(gb, self.cfg.module, self.cfg.notebook, student, review)
                 grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student) or grades
+        if grades is None or found is None:
+            return self._failed(student, "nbgrader recorded no grades for it", started)
+        notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
         if found.state == FAILED:
             self._forget_scores(student)
             return Outcome(student, self.cfg.module, FAILED, found.reasons, notes,
@@ -309,7 +313,7 @@ class GradingWorker:
                        found.review_reasons, grades.score, grades.max_score,
                        round(time.monotonic() - started, 3), _now(), for_trainee)
 
-    def _zero_unwritten(self, student: str, folder: Path) -> None:
+    def _zero_unwritten(self, gb: Any, student: str, folder: Path) -> None:
         """A written answer left empty scores 0 and waits for nobody.
 
         Written answers are nbgrader tasks, which nbgrader always leaves for a trainer
@@ -317,7 +321,6 @@ class GradingWorker:
         answer cell 0). A trainer's own mark is never replaced, and an answers file
         that cannot be read leaves every task to the trainer (its state says why).
         """
-        from nbgrader.api import Gradebook
 
         from alcourse.answers import AnswersError, AnswerStore
         from alcourse.session import reflection_grade_id
@@ -332,16 +335,15 @@ class GradingWorker:
             return
         if not empty:
             return
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
-            for grade in nb.grades:
-                if grade.name in empty and grade.manual_score is None:
-                    grade.manual_score = 0.0
-                    grade.needs_manual_grade = False
-            for comment in nb.comments:
-                if comment.name in empty and not comment.manual_comment:
-                    comment.manual_comment = "No written answer was handed in."
-            gb.db.commit()
+        nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
+        for grade in nb.grades:
+            if grade.name in empty and grade.manual_score is None:
+                grade.manual_score = 0.0
+                grade.needs_manual_grade = False
+        for comment in nb.comments:
+            if comment.name in empty and not comment.manual_comment:
+                comment.manual_comment = "No written answer was handed in."
+        gb.db.commit()
 
     def prefetch(self, student: str) -> None:
         """Start the kernel for a submission that is next in line (see KernelPool.prestart)."""
@@ -397,6 +399,23 @@ class GradingWorker:
 
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit|Interrupt|Expired)\w*): (.+)$")
+
+
+def _late_penalties_configured(config: Any) -> bool:
+    """Whether the course sets a late-submission penalty (nbgrader's default is none).
+
+    Without one, nbgrader's ``AssignLatePenalties`` only records "no penalty" (None, which
+    it is already) and costs a gradebook session per submission, so it is left out.
+
+    >>> from traitlets.config import Config
+    >>> _late_penalties_configured(Config())
+    False
+    >>> c = Config(); c.LateSubmissionPlugin.penalty_method = "zero"
+    >>> _late_penalties_configured(c)
+    True
+    """
+    return ("plugin_class" in config.get("AssignLatePenalties", {})
+            or config.get("LateSubmissionPlugin", {}).get("penalty_method", "none") != "none")
 
 
 def _has_exercises(release: dict[str, str]) -> bool:
