@@ -162,12 +162,13 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                  worker_program: list[str] | None = None) -> list[Outcome]:
     """Autograde ``students``' submissions of a module; record and return their outcomes.
 
-    The workers write the gradebook at once; it is in SQLite's WAL mode meanwhile
-    (see :func:`~alcourse.grading.gradebook.shared_by_writers`).
+    With more than one job, the workers write the gradebook at once; it is in SQLite's
+    WAL mode meanwhile (see :func:`~alcourse.grading.gradebook.shared_by_writers`).
     """
     if options.isolation:
         check_isolation()
-    with shared_by_writers(folder.db_url):
+    # one worker is the only writer: no need for WAL mode (which a network file system lacks)
+    with shared_by_writers(folder.db_url) if options.jobs > 1 else contextlib.nullcontext():
         return _grade_module(folder, module_id, notebook, students, options, progress, worker_program)
 
 

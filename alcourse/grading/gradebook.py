@@ -155,7 +155,9 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # with the rollback journal, NORMAL could corrupt the file on a power loss: only in WAL mode
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 
