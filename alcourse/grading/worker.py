@@ -3,8 +3,9 @@
 Run by :mod:`alcourse.grading.engine` as ``python -m alcourse.grading.worker
 CONFIG_JSON``; it reads ``{"student": ID}`` lines on stdin and answers each with
 one JSON :class:`~alcourse.grading.status.Outcome` line. Grading itself is
-nbgrader's ``NbGraderAPI.autograde`` with two of its preprocessors swapped for
-alcourse's (see :mod:`alcourse.grading.preprocessors`).
+nbgrader's ``NbGraderAPI.autograde``, configured (through nbgrader's own
+``Autograde.*_preprocessors`` settings) with alcourse's preprocessors in place of two of
+nbgrader's and one more (see :mod:`alcourse.grading.preprocessors`).
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ class GradingWorker:
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             extra = Config()
             # workers write to the gradebook at once: SQLite waits for the lock instead of failing
-            # (the coordinator has put the gradebook in WAL mode, see gradebook.shared_by_writers)
+            # (with more than one job the coordinator has put the gradebook in WAL mode, see
+            # gradebook.shared_by_writers)
             extra.CourseDirectory.db_url = with_busy_timeout(
                 config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}"))
             extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
