@@ -1,4 +1,8 @@
-"""The ``alcourse`` command. Every failure prints a sentence, never a traceback.
+"""The ``alcourse`` command. A user's mistake prints a sentence and exits 2, never a traceback.
+
+Only errors meant for the user are caught here (:class:`~alcourse.errors.UserError`, a located
+error in a hand-written file, a course-folder problem); anything else is a bug, and its traceback
+is what a bug report needs.
 
 >>> main(["build", "--check"])
 0
@@ -32,8 +36,6 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except (LocatedError, CourseError, UserError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -84,3 +84,55 @@ def test_marking_guide_lists_every_reflection_with_its_scheme(tmp_path, curricul
                 assert all(r.id not in page for r in other.reflections())
     assert {a[1:] for a in re.findall(r'href="(#[^"]+)"', text)} <= set(re.findall(r'id="([^"]+)"', text))
     assert "<script" not in text and "http" not in text
+
+
+def _parser_running(func):
+    """The CLI's parser with one extra sub-command ``boom`` that calls ``func``."""
+    import argparse
+
+    def make() -> argparse.ArgumentParser:
+        p = argparse.ArgumentParser(prog="alcourse")
+        p.add_subparsers(dest="command").add_parser("boom").set_defaults(func=func)
+        return p
+    return make
+
+
+def test_a_bug_shows_its_traceback_even_when_it_is_a_key_error(monkeypatch):
+    import pytest
+
+    from alcourse import cli
+
+    def buggy(args):
+        return {}["no-such-key"]
+
+    monkeypatch.setattr(cli, "parser", _parser_running(buggy))
+    with pytest.raises(KeyError, match="no-such-key"):
+        cli.main(["boom"])
+
+
+def test_a_user_error_exits_2_with_its_message_and_no_traceback(monkeypatch, capsys):
+    from alcourse import cli
+    from alcourse.curriculum import load_curriculum
+
+    def unknown_module(args):
+        return load_curriculum().module("m99-nothing")
+
+    monkeypatch.setattr(cli, "parser", _parser_running(unknown_module))
+    assert cli.main(["boom"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no module 'm99-nothing'; known modules: m01-"), err
+
+
+def test_bad_grade_option_values_exit_2_naming_the_option(tmp_path):
+    assert run("course", "init", str(tmp_path / "c")).returncode == 0
+    for option, value in (("--jobs", "0"), ("--jobs", "two"), ("--cell-timeout", "-5"),
+                          ("--submission-timeout", "nan"), ("--memory-limit", "0"), ("--max-output", "0"),
+                          ("--cpu-limit", "1.5")):
+        proc = run("grade", str(tmp_path / "c"), "m01-what-is-action-learning", option, value)
+        assert proc.returncode == 2, (option, value, proc.stderr)
+        assert f"argument {option}: " in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_bad_simulate_runs_exits_2(tmp_path):
+    proc = run("simulate", "x", "--runs", "0", "--out", str(tmp_path / "o.csv"))
+    assert proc.returncode == 2 and "argument --runs: 0 is not a whole number of at least 1" in proc.stderr

@@ -21,7 +21,7 @@ from alcourse.answers import AnswerStore
 from alcourse.grading import CourseFolder
 from alcourse.grading.analysis import check_notebook_text, check_submission_files, death_reason
 from alcourse.grading.gradebook import CellGrade, SubmissionGrades
-from alcourse.grading.preprocessors import Incident
+from alcourse.grading.incidents import Incident
 from alcourse.grading.status import (
     FAILED,
     GRADED,

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from alcourse.grading import CourseFolder
-from alcourse.grading.engine import GradeOptions, grade_module
+from alcourse.grading.engine import grade_module
+from alcourse.grading.options import GradeOptions
 from alcourse.grading.status import FAILED, GRADED
 from tests.conftest import MODULE
 

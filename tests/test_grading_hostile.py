@@ -22,8 +22,9 @@ import pytest
 
 from alcourse.grading import CourseFolder
 from alcourse.grading.cohort import collect, export_csv
-from alcourse.grading.engine import GradeOptions, grade_module
-from alcourse.grading.sandbox import IsolationUnavailable, Limits, check_isolation
+from alcourse.grading.engine import grade_module
+from alcourse.grading.options import GradeOptions, Limits
+from alcourse.grading.sandbox import IsolationUnavailable, check_isolation
 from alcourse.session import check_grade_id
 from tests.conftest import MODULE, ROOT
 from tests.hostile.corpus import (

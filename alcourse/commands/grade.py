@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from alcourse.commands.options import positive_float, positive_int
+
 
 def _module(module_id: str) -> Any:
     from alcourse.curriculum import load_curriculum
@@ -38,7 +40,7 @@ def _grade(args: argparse.Namespace) -> int:
         plan_regrade,
     )
     from alcourse.grading.lateness import grade_table_rows
-    from alcourse.grading.sandbox import Limits
+    from alcourse.grading.options import Limits
     from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
     from alcourse.grading.table import text_table
 
@@ -46,8 +48,6 @@ def _grade(args: argparse.Namespace) -> int:
     module = _module(args.module)
     check_module_released(folder, module.id, module.id)
     students = choose_students(folder, module.id, args.student)
-    if args.jobs < 1:
-        raise ValueError("--jobs must be at least 1")
     limits = Limits(cpu_seconds=args.cpu_limit, memory_bytes=args.memory_limit * 1024**2)
     options = GradeOptions(jobs=args.jobs, isolation=not args.no_isolation, cell_timeout=args.cell_timeout,
                            submission_seconds=args.submission_timeout,
@@ -170,8 +170,9 @@ def _trainer(args: argparse.Namespace) -> int:
             probe.bind(("127.0.0.1", 0))
             port = int(probe.getsockname()[1])
     token = args.token or secrets.token_hex(16)
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    from alcourse.venv import with_venv_path
+
+    env = with_venv_path()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder.root}",
            "--ServerApp.open_browser=False", *args.extra]
@@ -203,7 +204,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     g = sub.add_parser("grade", help="autograde every submission of a module (in parallel, sandboxed)")
     g.add_argument("dir", help="the course folder")
     g.add_argument("module", help="module id, e.g. m03-traditional-vs-action-learning")
-    g.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    g.add_argument("--jobs", type=positive_int, default=2, help="submissions graded at once (default 2)")
     g.add_argument("--student", nargs="+", metavar="ID",
                    help="grade only these trainees (even if unchanged since last graded)")
     g.add_argument("--all", action="store_true",
@@ -211,15 +212,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "(finished marks on unchanged work stay finished)")
     g.add_argument("--no-isolation", action="store_true",
                    help="run submissions without the sandbox (only for code you trust)")
-    g.add_argument("--cell-timeout", type=int, default=60, metavar="S",
+    g.add_argument("--cell-timeout", type=positive_int, default=60, metavar="S",
                    help="seconds one cell may run before it is interrupted (default 60)")
-    g.add_argument("--submission-timeout", type=float, default=300, metavar="S",
+    g.add_argument("--submission-timeout", type=positive_float, default=300, metavar="S",
                    help="seconds one whole submission may take (default 300)")
-    g.add_argument("--cpu-limit", type=int, default=120, metavar="S",
+    g.add_argument("--cpu-limit", type=positive_int, default=120, metavar="S",
                    help="CPU seconds one kernel may use (default 120)")
-    g.add_argument("--memory-limit", type=int, default=2048, metavar="MB",
+    g.add_argument("--memory-limit", type=positive_int, default=2048, metavar="MB",
                    help="address space of one kernel in MB (default 2048)")
-    g.add_argument("--max-output", type=int, default=100, metavar="KB",
+    g.add_argument("--max-output", type=positive_int, default=100, metavar="KB",
                    help="output kept per cell, in kB (default 100)")
     g.set_defaults(func=_grade)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alcourse.commands.options import positive_float
 from alcourse.errors import UserError
 
 
@@ -124,7 +125,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     d.set_defaults(func=_debrief)
     g = osub.add_parser("agree", help="agreement between observers' logs (or rubric files) of one session")
     g.add_argument("files", nargs="+", metavar="FILE")
-    g.add_argument("--window", type=float, default=5.0, help="seconds per time window (default 5)")
+    g.add_argument("--window", type=positive_float, default=5.0, help="seconds per time window (default 5)")
     g.add_argument("--out", default="", help="CSV of the moments where observers differed")
     g.set_defaults(func=_agree)
     r = osub.add_parser("rubric-form", help="write a blank rubric (CSV) for an observer or the trainee")

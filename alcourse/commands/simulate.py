@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from alcourse.commands.options import positive_int
 from alcourse.errors import UserError
 
 
@@ -87,6 +88,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--policy", default="adaptive",
                    help="hands-off, directive, adaptive or random (default: adaptive)")
     s.add_argument("--seed", type=int, default=1, help="seed of the first run (run i uses seed+i)")
-    s.add_argument("--runs", type=int, default=100, help="how many programmes (default: 100)")
+    s.add_argument("--runs", type=positive_int, default=100, help="how many programmes (default: 100)")
     s.add_argument("--out", required=True, help="CSV file for one row per meeting per run")
     s.set_defaults(func=_simulate)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from alcourse.errors import NotFound
+
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -184,21 +186,21 @@ class Course:
         try:
             return self.competences[key]
         except KeyError:
-            raise KeyError(f"no competence {key!r}; known: {', '.join(self.competences)}") from None
+            raise NotFound(f"no competence {key!r}; known: {', '.join(self.competences)}") from None
 
     def collection(self, name: str) -> Collection:
         key = name if name.startswith("collection.") else f"collection.{name}"
         try:
             return self.collections[key]
         except KeyError:
-            raise KeyError(f"no collection {key!r}; known: {', '.join(self.collections)}") from None
+            raise NotFound(f"no collection {key!r}; known: {', '.join(self.collections)}") from None
 
     def table(self, name: str) -> ContrastTable:
         key = name if name.startswith("table.") else f"table.{name}"
         try:
             return self.tables[key]
         except KeyError:
-            raise KeyError(f"no table {key!r}; known: {', '.join(self.tables)}") from None
+            raise NotFound(f"no table {key!r}; known: {', '.join(self.tables)}") from None
 
     def item(self, item_id: str) -> Item | Contrast | Term:
         """Any item, contrast row or glossary term by its id."""
@@ -212,7 +214,7 @@ class Course:
                     return row
         if item_id in self.glossary:
             return self.glossary[item_id]
-        raise KeyError(f"no content item {item_id!r}")
+        raise NotFound(f"no content item {item_id!r}")
 
     def all_ids(self) -> list[str]:
         """Every teachable id: collection items and table rows (not glossary terms)."""

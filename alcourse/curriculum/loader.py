@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from alcourse.content.loader import ContentError, data_dir, load_course
 from alcourse.content.model import Course
 from alcourse.curriculum.model import Module
+from alcourse.errors import NotFound
 from alcourse.exercises.builders import build_exercise
 from alcourse.exercises.model import Exercise
 from alcourse.located import LMap, build, read_yaml
@@ -32,15 +34,13 @@ class Curriculum:
         try:
             return self.modules[module_id]
         except KeyError:
-            raise KeyError(
-                f"no module {module_id!r}; known modules: {', '.join(self.modules)}"
-            ) from None
+            raise NotFound(f"no module {module_id!r}; known modules: {', '.join(self.modules)}") from None
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
             return self.exercises[exercise_id]
         except KeyError:
-            raise KeyError(f"no exercise {exercise_id!r}") from None
+            raise NotFound(f"no exercise {exercise_id!r}") from None
 
     def module_exercises(self, module_id: str) -> list[Exercise]:
         return [self.exercises[s.id] for s in self.module(module_id).exercise_specs()]
@@ -62,8 +62,32 @@ def _build_module(raw: Any, path: Path) -> Module:
 
 
 def load_curriculum(folder: Path | None = None) -> Curriculum:
-    """Load the content, then every ``modules/*.yaml`` file, and cross-check them."""
-    folder = folder or data_dir()
+    """Load the content, then every ``modules/*.yaml`` file, and cross-check them.
+
+    Parsed once per process while the files stay as they are: the result is cached by
+    the folder and each file's name, size and modification time, so an edited file is
+    read again and everything else costs a few ``stat`` calls. (A grading worker's kernels
+    are forked after it is parsed, so no kernel parses the course again.) The curriculum
+    returned is shared: read it, never change it.
+
+    >>> load_curriculum() is load_curriculum()
+    True
+    """
+    folder = Path(folder or data_dir()).resolve()
+    return _parse_curriculum(folder, _files_stamp(folder))
+
+
+def _files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """What identifies the content files as they are now."""
+    stamp = []
+    for path in sorted([*folder.glob("*.yaml"), *(folder / "modules").glob("*.yaml")]):
+        info = path.stat()
+        stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_curriculum(folder: Path, _stamp: tuple[tuple[str, int, int], ...]) -> Curriculum:
     course = load_course(folder)
     cur = Curriculum(course)
     known = set(course.all_ids()) | set(course.collections) | set(course.tables)

@@ -2,10 +2,14 @@
 
 - :mod:`~alcourse.grading.course` — course folders (``alcourse course init``, ``release``).
 - :mod:`~alcourse.grading.engine` — ``alcourse grade``: worker processes running nbgrader's
-  autograde; :mod:`~alcourse.grading.worker` is one worker.
+  autograde; :mod:`~alcourse.grading.worker` is one worker, :mod:`~alcourse.grading.options`
+  how they grade (one record), :mod:`~alcourse.grading.gradebook` the shared SQLite gradebook.
 - :mod:`~alcourse.grading.sandbox`, :mod:`~alcourse.grading.zygote`,
-  :mod:`~alcourse.grading.kernels` — each submission's kernel, forked and sandboxed.
-- :mod:`~alcourse.grading.preprocessors` — the two nbgrader preprocessors alcourse swaps in.
+  :mod:`~alcourse.grading.kernels` — each submission's kernel, forked and sandboxed;
+  :mod:`~alcourse.grading.kernel_pool` starts the next one ahead of need.
+- :mod:`~alcourse.grading.preprocessors` — the nbgrader preprocessors alcourse configures into
+  autograde (one per module), noting :mod:`~alcourse.grading.incidents` for the status;
+  :mod:`~alcourse.grading.timing` — where the time goes (``bench/grading.py``).
 - :mod:`~alcourse.grading.analysis`, :mod:`~alcourse.grading.status` — the honest state of a
   submission (graded, needs manual grading, needs attention, failed) and why, for the trainer;
   :mod:`~alcourse.grading.messages` — the same in words for the trainee.

@@ -20,7 +20,7 @@ from typing import Any
 
 from alcourse.answers import FORMAT
 from alcourse.grading.gradebook import SubmissionGrades
-from alcourse.grading.preprocessors import Incident
+from alcourse.grading.incidents import Incident
 from alcourse.grading.status import FAILED, GRADED, NEEDS_MANUAL
 
 

@@ -7,7 +7,6 @@ never copy source notebooks (with their hidden tests) around.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 from alcourse.curriculum import Curriculum, load_curriculum
 from alcourse.errors import UserError
 from alcourse.publish.project import MARKERS
+from alcourse.venv import with_venv_path
 
 CONFIG_NAME = "nbgrader_config.py"
 MARKER = "# alcourse course folder"
@@ -137,10 +137,8 @@ class CourseFolder:
 
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run an nbgrader command in this folder (it reads our config from the cwd)."""
-        env = dict(os.environ)
         # nbgrader runs alembic as a subprocess, so the venv's bin must be on PATH
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.root, env=env,
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=self.root, env=with_venv_path(),
                               capture_output=True, text=True, check=False)
         if check and proc.returncode != 0:
             raise CourseError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")

@@ -21,37 +21,28 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import IO
 
 from alcourse.grading.course import CourseError, CourseFolder
-from alcourse.grading.sandbox import Limits, check_isolation
+from alcourse.grading.gradebook import shared_by_writers
+from alcourse.grading.options import GradeOptions, Limits, WorkerConfig
+from alcourse.grading.sandbox import check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
-from alcourse.grading.worker import WorkerConfig, submission_fingerprint
+from alcourse.grading.worker import submission_fingerprint
+from alcourse.venv import with_venv_path
 
-PIPELINE = 2
+__all__ = ["GradeOptions", "Limits", "grade_module", "plan_workers"]
+
+# submissions a worker holds: one being graded and two queued, so that when it starts one it
+# already knows the next and can start that kernel ahead (with one queued, the next arrives
+# just after the worker looked for it, every other time)
+PIPELINE = 3
 WORKER_MODULE = "alcourse.grading.worker"
 # how long a worker may take to import nbgrader and start its kernel fork-server
 STARTUP_SECONDS = 180.0
-# beyond its own time limit, how long a submission may hold a worker before it is stopped
-STUCK_MARGIN = 60.0
 # how long a finished worker may take to clean up before it is killed
 REAP_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class GradeOptions:
-    """How to grade. The defaults suit a real cohort; tests use short limits."""
-
-    jobs: int = 2
-    isolation: bool = True
-    cell_timeout: int = 60
-    submission_seconds: float = 300.0
-    max_output_bytes: int = 100_000
-    limits: Limits = field(default_factory=Limits)
-    stuck_margin: float = STUCK_MARGIN  # beyond submission_seconds, before a worker is stopped
 
 
 def plan_workers(jobs: int, submissions: int) -> int:
@@ -118,11 +109,10 @@ class _Worker:
     """
 
     def __init__(self, config: WorkerConfig, log: IO[str], program: list[str] | None = None) -> None:
-        env = dict(os.environ)
-        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         cmd = [*(program or [sys.executable, "-P", "-m", WORKER_MODULE]), config.to_json()]
+        # nbgrader runs alembic as a command
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                                     bufsize=0, env=env)
+                                     bufsize=0, env=with_venv_path())
         self.tasks: list[str] = []  # sent and not yet answered, the first being graded
         self.since = time.monotonic()  # when the submission in hand (or the start) began
         self.ready = False
@@ -172,17 +162,28 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                  worker_program: list[str] | None = None) -> list[Outcome]:
     """Autograde ``students``' submissions of a module; record and return their outcomes.
 
+    With more than one job, the workers write the gradebook at once; it is in SQLite's
+    WAL mode meanwhile (see :func:`~alcourse.grading.gradebook.shared_by_writers`).
+    """
+    if options.isolation:
+        check_isolation()
+    # one worker is the only writer: no need for WAL mode (which a network file system lacks)
+    with shared_by_writers(folder.db_url) if options.jobs > 1 else contextlib.nullcontext():
+        return _grade_module(folder, module_id, notebook, students, options, progress, worker_program)
+
+
+def _grade_module(folder: CourseFolder, module_id: str, notebook: str, students: list[str],
+                  options: GradeOptions, progress: Callable[[Outcome, int, int], None] | None,
+                  worker_program: list[str] | None) -> list[Outcome]:
+    """The coordinator's loop: start workers, hand out submissions, record outcomes.
+
     Ends within about ``options.submission_seconds + STUCK_MARGIN`` per submission
     in a worker's hands: a worker that does not answer in time is stopped and its
     submission recorded as failed (never a hang, never a zero).
     ``worker_program`` is the worker's command line before its configuration
     (default: this Python running :mod:`alcourse.grading.worker`; tests use stand-ins).
     """
-    if options.isolation:
-        check_isolation()
-    config = WorkerConfig(str(folder.root), module_id, notebook, options.isolation,
-                          options.limits.as_dict(), options.cell_timeout, options.submission_seconds,
-                          options.max_output_bytes)
+    config = WorkerConfig(str(folder.root), module_id, notebook, options)
     pending = list(students)
     outcomes: dict[str, Outcome] = {}
     log_dir = folder.root / ".alcourse" / "logs"
@@ -272,7 +273,6 @@ def grade_module(folder: CourseFolder, module_id: str, notebook: str, students: 
                         worker.since = time.monotonic()
                 if not worker.ready:
                     continue
-                # one submission in hand and one queued, so the worker can start its kernel early
                 while pending and len(worker.tasks) < PIPELINE:
                     worker.send(pending.pop(0))
                 if not worker.tasks:

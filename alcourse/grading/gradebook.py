@@ -1,10 +1,14 @@
-"""One writer at a time for nbgrader's SQLite gradebook, and plain reads of it.
+"""nbgrader's SQLite gradebook shared by parallel grading workers, and plain reads of it.
 
-Parallel grading workers each run nbgrader, and nbgrader opens the gradebook
-many times per submission. :func:`serialise_gradebook` makes every
-``nbgrader.api.Gradebook`` session in this process hold an exclusive lock file
-for the course, so SQLite never sees two writers (the SQLite docs advise
-against concurrent writers; "database is locked" is what a trainer would see).
+Parallel grading workers each run nbgrader, and nbgrader opens the gradebook many
+times per submission. SQLite itself keeps that safe: the coordinator puts the file in
+WAL mode for the run (:func:`shared_by_writers`) and every worker's ``db_url`` carries a
+busy timeout (:func:`with_busy_timeout`), so a writer waits for the one before it instead
+of failing. Nothing of nbgrader is replaced: these are SQLite settings reached through
+nbgrader's own ``CourseDirectory.db_url`` and a SQLAlchemy event on an engine of our own.
+
+:class:`CourseLock` is for alcourse's own tools that read or write the gradebook as a whole
+(export, feedback, the trainee list), so they take turns with each other.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 LOCK_NAME = "gradebook.lock"
+# how long a gradebook writer waits for another before it fails
+BUSY_SECONDS = 120
 
 
 class CourseLock:
@@ -65,55 +71,94 @@ class CourseLock:
             self.release()
 
 
-def serialise_gradebook(lock: CourseLock) -> None:
-    """Make every nbgrader Gradebook session in this process hold ``lock``.
+def with_busy_timeout(db_url: str, seconds: float = BUSY_SECONDS) -> str:
+    """``db_url`` with SQLite's busy timeout, so a writer waits for another instead of failing.
 
-    Meant for grading worker processes; nbgrader opens a session in the
-    constructor and ends it in ``close()`` (also called by ``__exit__``).
-    It also keeps one SQLAlchemy engine per database in the process: nbgrader
-    makes a new engine for every one of its ~11 sessions per submission, and
-    SQLAlchemy caches compiled queries per engine. ``close()`` still disposes
-    of the engine's connections, so no connection outlives a session.
+    SQLAlchemy's SQLite driver passes ``timeout`` from the URL to ``sqlite3.connect``: every
+    connection nbgrader opens with this URL then waits up to ``seconds`` for the lock
+    ("database is locked" is what a trainer would otherwise see). Other databases, and a
+    URL that already has options, are left as they are.
+
+    >>> with_busy_timeout("sqlite:////course/gradebook.db")
+    'sqlite:////course/gradebook.db?timeout=120'
+    >>> with_busy_timeout("postgresql://grader@db/course")
+    'postgresql://grader@db/course'
     """
-    import nbgrader.api
-    from nbgrader.api import Gradebook
+    if not db_url.startswith("sqlite:") or "?" in db_url:
+        return db_url
+    return f"{db_url}?timeout={seconds:g}"
 
-    if getattr(Gradebook, "_alcourse_lock", None) is lock:
+
+@contextlib.contextmanager
+def shared_by_writers(db_url: str) -> Iterator[None]:
+    """The gradebook in SQLite's WAL mode while parallel workers grade, and as before after.
+
+    In WAL mode readers never wait for the writer and a writer waits (with the busy
+    timeout of :func:`with_busy_timeout`) for the one before it, so several nbgrader
+    processes can write one gradebook without corrupting it or failing. The journal mode
+    is a property of the database file: it is set here once, on this function's own
+    engine, and every worker's connection uses it. Afterwards the WAL is written back and
+    the file returns to the rollback journal, so it stays one self-contained file (WAL
+    needs its ``-wal`` and ``-shm`` files beside it, writable by every reader, and does not
+    work on network file systems); if another program still has it open, it stays in WAL
+    mode, which is as safe.
+    """
+    if not db_url.startswith("sqlite:"):
+        yield
         return
-    engines: dict[str, Any] = {}
-    original_create_engine = nbgrader.api.create_engine
+    from sqlalchemy import create_engine, event, text
+    from sqlalchemy.pool import NullPool
 
-    def create_engine(url: Any, *args: Any, **kwargs: Any) -> Any:
-        key = repr((str(url), args, sorted(kwargs.items())))
-        if key not in engines:
-            engines[key] = original_create_engine(url, *args, **kwargs)
-        return engines[key]
+    engine = create_engine(with_busy_timeout(db_url), poolclass=NullPool)
 
-    nbgrader.api.create_engine = create_engine
-    original_init = Gradebook.__init__
-    original_close = Gradebook.close
+    def write_ahead(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
 
-    def locked_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        lock.acquire()
-        self._alcourse_locked = True
-        try:
-            original_init(self, *args, **kwargs)
-        except BaseException:
-            self._alcourse_locked = False
-            lock.release()
-            raise
+    event.listen(engine, "connect", write_ahead)
+    try:
+        # the connect event sets WAL for the file; the connection stays open for the run, because
+        # SQLite checkpoints the WAL into the database (with fsyncs) whenever the last connection
+        # closes, and nbgrader closes its connections after each of its ~10 sessions per submission
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            connection.commit()
+            yield
+    finally:
+        event.remove(engine, "connect", write_ahead)
+        with contextlib.suppress(Exception), engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
+        engine.dispose()
 
-    def locked_close(self: Any) -> None:
-        try:
-            original_close(self)
-        finally:
-            if getattr(self, "_alcourse_locked", False):
-                self._alcourse_locked = False
-                lock.release()
 
-    Gradebook.__init__ = locked_init
-    Gradebook.close = locked_close
-    Gradebook._alcourse_lock = lock
+def commit_without_fsync() -> None:
+    """In this process, commits to a SQLite gradebook in WAL mode are written but not fsynced.
+
+    With SQLite's ``synchronous=NORMAL`` in WAL mode a commit is written to the WAL without
+    waiting for the disk; the database can never be corrupted, but the last commits may be
+    lost if the machine loses power (the submissions are then graded again). nbgrader commits
+    about 25 times per submission, so this is most of its gradebook time. Set on every
+    SQLite connection this process opens, through SQLAlchemy's documented event on the
+    ``Engine`` class (nbgrader makes its own engines); for grading worker processes only.
+    """
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _no_fsync):
+        event.listen(Engine, "connect", _no_fsync)
+
+
+def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        # with the rollback journal, NORMAL could corrupt the file on a power loss: only in WAL mode
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,13 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from alcourse.errors import UserError
+from alcourse.grading.options import Limits
+from alcourse.venv import path_with_venv, venv_bin
 
 STAGE_DIR = "/run/alcourse-stage"
 # imported once by the fork-server so that each kernel only pays for its own cells
@@ -47,20 +49,6 @@ class IsolationUnavailable(UserError):
 
 class KernelFactoryError(RuntimeError):
     """The fork-server failed; grading cannot go on in this worker."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-kernel limits. ``memory_bytes`` bounds the address space (RLIMIT_AS)."""
-
-    cpu_seconds: int = 120
-    memory_bytes: int = 2 * 1024**3
-    file_bytes: int = 16 * 1024**2
-    open_files: int = 256
-    processes: int = 512
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -124,7 +112,7 @@ def _read_only_paths() -> list[Path]:
     """The interpreter, the venv and alcourse itself: what a kernel needs to import."""
     import alcourse
 
-    candidates = [Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).parent,
+    candidates = [Path(sys.base_prefix), Path(sys.prefix), venv_bin(),
                   *(Path(p) for p in alcourse.__path__)]
     candidates += [Path(p) for p in sys.path if "site-packages" in p or "dist-packages" in p]
     resolved = sorted({p.resolve() for p in candidates if p.exists()})
@@ -226,7 +214,7 @@ class KernelFactory:
     """
 
     def __init__(self, isolation: Isolation, scratch_parent: Path | None = None,
-                 preload: tuple[str, ...] = PRELOAD, share_content: bool = True) -> None:
+                 preload: tuple[str, ...] = PRELOAD, parse_content: bool = True) -> None:
         self.isolation = isolation
         # without root the kernel's files stay the grader's (uid 65534 inside its namespace)
         self.uid, self.gid = (isolation.ids() if isolation.enabled and not unprivileged()
@@ -244,7 +232,7 @@ class KernelFactory:
             "user_namespace": isolation.enabled and unprivileged(),
             "scratch_root": str(self.scratch_root), "stage_dir": STAGE_DIR,
             "limits": isolation.limits.as_dict(), "preload": list(preload),
-            "share_content": share_content,
+            "parse_content": parse_content,
             "kernel_args": list(KERNEL_ARGS), "env": self._kernel_env(),
         }
         cmd = [sys.executable, "-P", "-m", "alcourse.grading.zygote", json.dumps(cfg)]
@@ -267,8 +255,7 @@ class KernelFactory:
 
     @staticmethod
     def _kernel_env() -> dict[str, str]:
-        bin_dir = str(Path(sys.executable).parent)
-        return {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+        return {"PATH": path_with_venv(), "LANG": "C.UTF-8",
                 "LC_ALL": "C.UTF-8", "USER": "nobody", "PYTHONDONTWRITEBYTECODE": "1",
                 "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg",
                 # fewer malloc arenas: less address space per thread under the memory limit

@@ -50,6 +50,7 @@ class Outcome:
     graded_at: str = ""
     for_trainee: str = ""  # what the trainee's feedback page says when the state is not a score
     fingerprint: str = ""  # of the submitted files; "" when grading should be tried again
+    timings: tuple[tuple[str, float], ...] = ()  # seconds per phase of grading it (bench/grading.py)
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -66,9 +67,10 @@ class Outcome:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outcome:
         tuples = {"reasons", "notes", "review_cells", "review_reasons"}
-        fields: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in data.items()
-                                  if k in cls.__dataclass_fields__}
-        return cls(**fields)
+        known: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in data.items()
+                                 if k in cls.__dataclass_fields__}
+        known["timings"] = tuple((str(phase), float(s)) for phase, s in known.get("timings", ()))
+        return cls(**known)
 
     @property
     def why(self) -> str:

@@ -3,8 +3,9 @@
 Run by :mod:`alcourse.grading.engine` as ``python -m alcourse.grading.worker
 CONFIG_JSON``; it reads ``{"student": ID}`` lines on stdin and answers each with
 one JSON :class:`~alcourse.grading.status.Outcome` line. Grading itself is
-nbgrader's ``NbGraderAPI.autograde`` with two of its preprocessors swapped for
-alcourse's (see :mod:`alcourse.grading.preprocessors`).
+nbgrader's ``NbGraderAPI.autograde``, configured (through nbgrader's own
+``Autograde.*_preprocessors`` settings) with alcourse's preprocessors in place of two of
+nbgrader's and one more (see :mod:`alcourse.grading.preprocessors`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,24 +36,19 @@ from alcourse.grading.analysis import (
     death_reason,
     missing_answers_reason,
 )
-from alcourse.grading.gradebook import CourseLock, flag_for_review, read_submission, serialise_gradebook
-from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError, Limits
+from alcourse.grading.gradebook import (
+    commit_without_fsync,
+    flag_for_review,
+    read_submission,
+    with_busy_timeout,
+)
+from alcourse.grading.incidents import Journal
+from alcourse.grading.kernel_pool import KernelPool, kernel_inputs
+from alcourse.grading.options import WorkerConfig
+from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError
 from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    course_root: str
-    module: str
-    notebook: str
-    isolation: bool = True
-    limits: dict[str, int] | None = None
-    cell_timeout: int = 60
-    submission_seconds: float = 300.0
-    max_output_bytes: int = 100_000
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__)
+from alcourse.grading.timing import SqlClock
+from alcourse.venv import path_with_venv
 
 
 def _now() -> str:
@@ -65,7 +60,6 @@ class GradingWorker:
 
     def __init__(self, cfg: WorkerConfig) -> None:
         from nbconvert.preprocessors import ClearMetadataPreprocessor
-        from nbgrader.apps import NbGraderAPI
         from nbgrader.preprocessors import (
             AssignLatePenalties,
             CheckCellMetadata,
@@ -80,29 +74,35 @@ class GradingWorker:
         from traitlets.config.loader import PyFileConfigLoader
 
         from alcourse.curriculum import load_curriculum
-        from alcourse.grading.preprocessors import GradingContext, RestoreCells, bind_context
-        from alcourse.grading.readable import bind_curriculum
+        from alcourse.grading.api import GradingAPI
+        from alcourse.grading.preprocessors import ReadableExercises, RestoreCells, SandboxedExecute
 
         self.cfg = cfg
         self.root = Path(cfg.course_root)
-        bin_dir = str(Path(sys.executable).parent)
-        # nbgrader runs alembic as a subprocess
-        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
-        self.lock = CourseLock(self.root / ".alcourse" / "gradebook.lock")
-        serialise_gradebook(self.lock)
-        self.isolation = Isolation(enabled=cfg.isolation, limits=Limits(**(cfg.limits or {})))
+        self.sql = SqlClock()
+        self.sql.install()
+        commit_without_fsync()
+        self._started = time.perf_counter()
+        self.isolation = Isolation(enabled=cfg.options.isolation, limits=cfg.options.limits)
         self.factory = KernelFactory(self.isolation)
         try:
-            self.context = GradingContext(self.factory, cfg.submission_seconds, cfg.max_output_bytes)
+            self.pool = KernelPool(self.factory, cfg.options.startup_seconds)
             config = PyFileConfigLoader("nbgrader_config.py", path=str(self.root)).load_config()
             extra = Config()
+            # workers write to the gradebook at once: SQLite waits for the lock instead of failing
+            # (with more than one job the coordinator has put the gradebook in WAL mode, see
+            # gradebook.shared_by_writers)
+            extra.CourseDirectory.db_url = with_busy_timeout(
+                config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}"))
             extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                                       RestoreCells, CheckCellMetadata]
-            extra.Autograde.autograde_preprocessors = [bind_context(self.context), IgnorePattern,
+            late = [AssignLatePenalties] if _late_penalties_configured(config) else []
+            extra.Autograde.autograde_preprocessors = [SandboxedExecute, IgnorePattern,
                                                        ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                                       AssignLatePenalties, CheckCellMetadata,
-                                                       bind_curriculum(load_curriculum())]
-            extra.SandboxedExecute.timeout = cfg.cell_timeout
+                                                       *late, CheckCellMetadata, ReadableExercises]
+            extra.SandboxedExecute.timeout = cfg.options.cell_timeout
+            extra.SandboxedExecute.submission_seconds = cfg.options.submission_seconds
+            extra.SandboxedExecute.max_output_bytes = cfg.options.max_output_bytes
             extra.SandboxedExecute.shutdown_kernel = "immediate"
             extra.SandboxedExecute.interrupt_on_timeout = True
             # every widget's state would be copied into the autograded notebook (about 300 kB per
@@ -110,7 +110,8 @@ class GradingWorker:
             extra.SandboxedExecute.store_widget_state = False
             config.merge(extra)
             self.config = config
-            self.api = NbGraderAPI(config=config)
+            self.journal = Journal()
+            self.api = GradingAPI(config=config, kernel_pool=self.pool, journal=self.journal)
             self.coursedir = self.api.coursedir
             self.source, self.release, self.release_sources = self._source_cells()
             self.previous = StatusStore(self.root).load(cfg.module)
@@ -217,16 +218,22 @@ class GradingWorker:
         fingerprint = submission_fingerprint(folder)
         problem = self._precheck(folder)
         if problem:
-            self.context.discard(student)
+            self.pool.discard(student)
             return self._failed(student, problem[0], started, for_trainee=problem[1],
                                 fingerprint=fingerprint)
         finished = self._finished_marks(student, fingerprint)
-        self.context.journal.pop(student, None)
+        self.journal.take(student)
+        self.journal.clock.add("alcourse before", time.perf_counter() - self._started)
+        sql_before, autograde_started = self.sql.seconds, time.perf_counter()
         try:
             result = self.api.autograde(self.cfg.module, student, force=True, create=True)
         finally:
-            self.context.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
-        incidents = self.context.journal.pop(student, [])
+            self.pool.discard(student)  # a kernel started ahead and never used (nbgrader failed early)
+            clock = self.journal.clock
+            autograde = time.perf_counter() - autograde_started
+            clock.add("nbgrader pipeline", autograde - clock.total("kernel start") - clock.total("cells")
+                      - (self.sql.seconds - sql_before))
+        incidents = self.journal.take(student)
         if not result.get("success"):
             deaths = [i for i in incidents if i.kind in ("kernel-died", "deadline", "unresponsive")]
             if deaths:
@@ -234,8 +241,6 @@ class GradingWorker:
             else:
                 why = "nbgrader could not grade it: " + _last_error(result)
             return self._failed(student, why, started, fingerprint=fingerprint)
-        if finished:
-            self._keep_finished(student, finished)
         outcome = self._assess(student, started, incidents, finished)
         return dataclasses.replace(outcome, fingerprint=fingerprint)
 
@@ -264,15 +269,12 @@ class GradingWorker:
         return {name for name, cell in marked.items() if same_files or (
             cell.cell_type == "markdown" and name in old and old[name] == new.get(name))}
 
-    def _keep_finished(self, student: str, cells: set[str]) -> None:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
-            for grade in nb.grades:
-                if grade.name in cells:
-                    grade.needs_manual_grade = False
-            gb.db.commit()
+    def _keep_finished(self, gb: Any, student: str, cells: set[str]) -> None:
+        nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
+        for grade in nb.grades:
+            if grade.name in cells:
+                grade.needs_manual_grade = False
+        gb.db.commit()
 
     def _assess(self, student: str, started: float, incidents: list[Any],
                 finished: set[str] | None = None) -> Outcome:
@@ -282,21 +284,24 @@ class GradingWorker:
         submitted = json.loads((folder / f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
         autograded = json.loads((self.root / "autograded" / student / self.cfg.module /
                                  f"{self.cfg.notebook}.ipynb").read_text(encoding="utf-8"))
-        self._zero_unwritten(student, folder)
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
-        if grades is None:
-            return self._failed(student, "nbgrader recorded no grades for it", started)
         other = sorted(p.name for p in folder.glob("*.ipynb") if p.stem != self.cfg.notebook)
         scratch = re.compile(re.escape(str(self.factory.scratch_root)) + r"/[^/\s]+/")
-        found = assess(submitted, autograded, self.source, self.release, self.release_sources, grades,
-                       incidents, lambda text: scratch.sub("", text))
-        notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
-        review = [c for c in found.review_cells if c not in (finished or set())]
-        if review:
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+        # one gradebook session for all that alcourse reads and writes after nbgrader
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            if finished:
+                self._keep_finished(gb, student, finished)
+            self._zero_unwritten(gb, student, folder)
+            grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student)
+            found = None if grades is None else assess(
+                submitted, autograded, self.source, self.release, self.release_sources, grades, incidents,
+                lambda text: scratch.sub("", text))
+            review = [c for c in found.review_cells if c not in (finished or set())] if found else []
+            if review:
                 flag_for_review(gb, self.cfg.module, self.cfg.notebook, student, review)
                 grades = read_submission(gb, self.cfg.module, self.cfg.notebook, student) or grades
+        if grades is None or found is None:
+            return self._failed(student, "nbgrader recorded no grades for it", started)
+        notes = found.notes + ((f"other notebooks were not graded: {', '.join(other)}",) if other else ())
         if found.state == FAILED:
             self._forget_scores(student)
             return Outcome(student, self.cfg.module, FAILED, found.reasons, notes,
@@ -310,7 +315,7 @@ class GradingWorker:
                        found.review_reasons, grades.score, grades.max_score,
                        round(time.monotonic() - started, 3), _now(), for_trainee)
 
-    def _zero_unwritten(self, student: str, folder: Path) -> None:
+    def _zero_unwritten(self, gb: Any, student: str, folder: Path) -> None:
         """A written answer left empty scores 0 and waits for nobody.
 
         Written answers are nbgrader tasks, which nbgrader always leaves for a trainer
@@ -318,7 +323,6 @@ class GradingWorker:
         answer cell 0). A trainer's own mark is never replaced, and an answers file
         that cannot be read leaves every task to the trainer (its state says why).
         """
-        from nbgrader.api import Gradebook
 
         from alcourse.answers import AnswersError, AnswerStore
         from alcourse.session import reflection_grade_id
@@ -333,19 +337,18 @@ class GradingWorker:
             return
         if not empty:
             return
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
-            for grade in nb.grades:
-                if grade.name in empty and grade.manual_score is None:
-                    grade.manual_score = 0.0
-                    grade.needs_manual_grade = False
-            for comment in nb.comments:
-                if comment.name in empty and not comment.manual_comment:
-                    comment.manual_comment = "No written answer was handed in."
-            gb.db.commit()
+        nb = gb.find_submission_notebook(self.cfg.notebook, self.cfg.module, student)
+        for grade in nb.grades:
+            if grade.name in empty and grade.manual_score is None:
+                grade.manual_score = 0.0
+                grade.needs_manual_grade = False
+        for comment in nb.comments:
+            if comment.name in empty and not comment.manual_comment:
+                comment.manual_comment = "No written answer was handed in."
+        gb.db.commit()
 
     def prefetch(self, student: str) -> None:
-        """Start the kernel for a submission that is next in line (see GradingContext.prestart)."""
+        """Start the kernel for a submission that is next in line (see KernelPool.prestart)."""
         try:
             folder = self.root / "submitted" / student / self.cfg.module
             names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
@@ -353,14 +356,12 @@ class GradingWorker:
             if check_submission_files(self.cfg.notebook, names) or not notebook.is_file() or \
                     check_notebook_text(notebook.name, notebook.read_bytes()):
                 return
-            self.context.prestart(student, self._predicted_inputs(folder), notebook)
+            self.pool.prestart(student, self._predicted_inputs(folder), notebook)
         except Exception:  # a prestart is only an optimisation; grading starts a kernel anyway
             traceback.print_exc(file=sys.stderr)
 
     def _predicted_inputs(self, folder: Path) -> dict[str, Path]:
         """What nbgrader will put beside the notebook: the submission's files, then the source's."""
-        from alcourse.grading.preprocessors import kernel_inputs
-
         ignore = list(self.coursedir.ignore)
         inputs = kernel_inputs(folder, ignore)
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.cfg.module))
@@ -372,8 +373,15 @@ class GradingWorker:
     def safe_grade(self, student: str) -> Outcome:
         """Grade, turning any failure of the machinery into this submission's failure."""
         started = time.monotonic()
+        self._started, sql_before = time.perf_counter(), self.sql.seconds
+        self.journal.clock.take()
         try:
-            return self.grade(student)
+            outcome = self.grade(student)
+            clock = self.journal.clock
+            clock.add("gradebook", self.sql.seconds - sql_before)
+            phases = dict(clock.take())
+            phases["alcourse after"] = max(0.0, time.perf_counter() - self._started - sum(phases.values()))
+            return dataclasses.replace(outcome, timings=tuple(phases.items()))
         except KernelFactoryError as exc:
             self.restart_factory()
             return self._failed(student, f"the kernel sandbox failed while grading it ({exc})", started)
@@ -381,24 +389,35 @@ class GradingWorker:
             traceback.print_exc(file=sys.stderr)
             return self._failed(student, f"grading stopped with an internal error: {type(exc).__name__}: "
                                          f"{str(exc)[:200]}", started)
-        finally:
-            if self.lock.depth:
-                # a gradebook session nbgrader left open would keep every other worker waiting
-                print(f"alcourse: a gradebook session was left open grading {student}; released",
-                      file=sys.stderr)
-                self.lock.reset()
 
     def restart_factory(self) -> None:
         self.factory.close()
         self.factory = KernelFactory(self.isolation)
-        self.context.factory = self.factory
+        self.pool.factory = self.factory
 
     def close(self) -> None:
-        self.context.discard_all()
+        self.pool.close()
         self.factory.close()
 
 
 EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception|Exit|Interrupt|Expired)\w*): (.+)$")
+
+
+def _late_penalties_configured(config: Any) -> bool:
+    """Whether the course sets a late-submission penalty (nbgrader's default is none).
+
+    Without one, nbgrader's ``AssignLatePenalties`` only records "no penalty" (None, which
+    it is already) and costs a gradebook session per submission, so it is left out.
+
+    >>> from traitlets.config import Config
+    >>> _late_penalties_configured(Config())
+    False
+    >>> c = Config(); c.LateSubmissionPlugin.penalty_method = "zero"
+    >>> _late_penalties_configured(c)
+    True
+    """
+    return ("plugin_class" in config.get("AssignLatePenalties", {})
+            or config.get("LateSubmissionPlugin", {}).get("penalty_method", "none") != "none")
 
 
 def _has_exercises(release: dict[str, str]) -> bool:
@@ -453,7 +472,9 @@ def main() -> None:
 
     # the coordinator asks a stuck worker for its stacks (into the log) before stopping it
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    cfg = WorkerConfig(**json.loads(sys.argv[1]))
+    cfg = WorkerConfig.from_json(sys.argv[1])
+    # nbgrader runs alembic as a command: this environment's, whoever started the worker
+    os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
     # the protocol owns the real stdout; anything else printed goes to stderr
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)

@@ -278,27 +278,17 @@ class Server:
             self.reap(pidfd)
 
 
-def share_parsed_content() -> None:
+def parse_content() -> None:
     """Parse the course content once here; every forked kernel gets it without re-reading.
 
-    ``Session(module)`` calls ``load_curriculum()``, which parses every YAML file of
-    the course (about half a second, growing with the course). The files are
-    read-only for kernels and cannot change while a cohort is graded, so the
-    result a kernel would get is exactly this one.
+    ``Session(module)`` calls ``load_curriculum()``, which parses every YAML file of the
+    course (about half a second, growing with the course). It caches what it parsed
+    (see :func:`alcourse.curriculum.load_curriculum`), and a forked kernel inherits the
+    cache: its own call finds the files unchanged and returns this result.
     """
-    from alcourse.curriculum import loader
+    from alcourse.curriculum import load_curriculum
 
-    original = loader.load_curriculum
-    parsed = original()
-
-    def load_curriculum(folder: Any = None) -> Any:
-        return parsed if folder is None else original(folder)
-
-    load_curriculum.__doc__ = original.__doc__
-    for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").startswith("alcourse") and \
-                getattr(module, "load_curriculum", None) is original:
-            module.load_curriculum = load_curriculum  # type: ignore[union-attr]
+    load_curriculum()
 
 
 def main() -> None:
@@ -309,11 +299,11 @@ def main() -> None:
             importlib.import_module(name)
         except Exception as exc:  # a module that fails here fails again, visibly, in the notebook
             print(f"preload {name}: {exc}", file=sys.stderr)
-    if cfg.get("share_content"):
+    if cfg.get("parse_content"):
         try:
-            share_parsed_content()
+            parse_content()
         except Exception as exc:  # the kernels then parse it themselves, and report any error
-            print(f"share_parsed_content: {exc}", file=sys.stderr)
+            print(f"parse_content: {exc}", file=sys.stderr)
     server = Server(cfg)
     server.send(op="ready", preload_seconds=round(time.perf_counter() - start, 3), pid=os.getpid())
     server.run()

@@ -14,13 +14,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from alcourse.hub.exchange import factory_config
+from alcourse.venv import venv_bin
 
 TEMPLATES = Path(__file__).parent / "templates"
 _NB = "nbgrader.server_extensions."
@@ -60,7 +60,7 @@ def hub_config(hub_dir: Path, cohort: str, idle_timeout: int = 3600,
                memory_limit: str | None = None) -> str:
     """The text of ``jupyterhub_config.py``."""
     return _env().get_template("jupyterhub_config.py.j2").render(
-        hub_dir=str(hub_dir), bin_dir=str(Path(sys.executable).parent), cohort=cohort,
+        hub_dir=str(hub_dir), bin_dir=str(venv_bin()), cohort=cohort,
         idle_timeout=idle_timeout, memory_limit=memory_limit)
 
 

@@ -24,7 +24,6 @@ import json
 import os
 import secrets
 import shutil
-import sys
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ from alcourse.hub import accounts
 from alcourse.hub.config import course_hub_section, hub_config, write_role_files
 from alcourse.hub.exchange import make_exchange
 from alcourse.hub.roster import Person, Roster
+from alcourse.venv import path_with_venv
 
 
 class HubError(UserError):
@@ -149,9 +149,7 @@ class HubFolder:
         from nbgrader.api import Gradebook
 
         # nbgrader runs alembic as a subprocess: the venv's bin must be on PATH
-        bin_dir = str(Path(sys.executable).parent)
-        if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-            os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
         with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}", cohort) as gb:
             for person in people:
                 first, _, last = person.name.partition(" ")

@@ -12,26 +12,23 @@ can tell it about new people.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from alcourse.hub import accounts
 from alcourse.hub.folder import HubFolder
+from alcourse.venv import venv_bin, with_venv_path
 
 
 def hub_command(root: Path, ip: str, port: int) -> list[str]:
-    return [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(root / "jupyterhub_config.py"),
+    return [str(venv_bin() / "jupyterhub"), "-f", str(root / "jupyterhub_config.py"),
             "--ip", ip, "--port", str(port)]
 
 
 def hub_env() -> dict[str, str]:
     """The hub's environment: the venv's commands (proxy, singleuser, nbgrader's alembic) first."""
-    env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}"
-    return env
+    return with_venv_path()
 
 
 def start(folder: HubFolder, ip: str = "127.0.0.1", port: int = 8000) -> int:

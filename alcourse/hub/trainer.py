@@ -19,6 +19,7 @@ from pathlib import Path
 from alcourse.errors import UserError
 from alcourse.hub import accounts
 from alcourse.hub.folder import HubFolder
+from alcourse.venv import path_with_venv
 
 
 def grader_command(hub_dir: Path, grader: str, argv: list[str], root: bool | None = None) -> list[str]:
@@ -26,9 +27,8 @@ def grader_command(hub_dir: Path, grader: str, argv: list[str], root: bool | Non
     if not (os.geteuid() == 0 if root is None else root):
         return argv
     home = accounts.pwd_entry(grader).pw_dir
-    bin_dir = Path(sys.executable).parent
     return ["runuser", "-u", grader, "--", "env", "-i", f"HOME={home}", f"USER={grader}",
-            f"PATH={bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
+            f"PATH={path_with_venv()}", "LANG=C.UTF-8",
             f"JUPYTER_CONFIG_PATH={hub_dir / 'etc' / 'grader'}", *argv]
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 from alcourse.errors import UserError
 from alcourse.publish import bookcache, lite
 from alcourse.publish.project import project_root
+from alcourse.venv import venv_bin, with_venv_path
 
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
@@ -82,9 +82,9 @@ def build(root: Path, force: bool = False) -> list[str]:
             (html / "lite").rename(kept)
         shutil.rmtree(html, ignore_errors=True)
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        env = with_venv_path()
         # run from the book's folder: relative paths in _config.yml are taken from the cwd
-        proc = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
+        proc = subprocess.run([str(venv_bin() / "jupyter-book"), "build", str(root),
                                "--warningiserror", "--nitpick", "--keep-going"],
                               cwd=root, env=env, check=False)
         if proc.returncode != 0:

@@ -34,6 +34,7 @@ import alcourse
 from alcourse.errors import UserError
 from alcourse.publish.project import project_root
 from alcourse.publish.vendor import normalise, sha256
+from alcourse.venv import with_venv_path
 
 # what `import alcourse` needs in the browser (Jinja2 renders the widgets' HTML); nbformat,
 # pandas and matplotlib are for authoring and grading, which happen outside the browser
@@ -221,7 +222,7 @@ def build(root: Path, output: Path | None = None, vendor: Path | None = None, no
     wheels = stage(stage_dir, vendor, notebooks, root / "book" / "lite")
     if output.exists():
         shutil.rmtree(output)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = with_venv_path()
     cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage_dir),
            "--output-dir", str(output), "--contents", str(stage_dir / "files"),
            "--settings-overrides", str(stage_dir / "overrides.json"),

@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from alcourse.venv import with_venv_path
+
 JUPYTER_DATA = Path(__file__).with_name("jupyter")
 # front-end extensions that fail outside JupyterLab, or make no sense in an app
 NOT_IN_APPS = ["@jupyter/nbgrader", "@jupyterlite/pyodide-kernel-extension",
@@ -34,10 +36,8 @@ def command(root: Path, port: int) -> tuple[list[str], dict[str, str]]:
     argv = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
             "--template=alcourse", f"--VoilaConfiguration.extension_denylist={NOT_IN_APPS!r}",
             f"--ServerApp.root_dir={root}", str(root)]
-    env = dict(os.environ)
+    env = with_venv_path()  # the kernel and Voila's helpers run from this environment's bin
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(JUPYTER_DATA), env.get("JUPYTER_PATH")) if p)
-    # the kernel and Voila's helpers run from this environment's bin
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return argv, env
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
+from alcourse.errors import NotFound
 from alcourse.simulation.engine import Decision, Intervention, Policy
 from alcourse.simulation.vocabulary import DIRECTIVE, FIT, MOVES, TARGET_SET
 
@@ -121,4 +122,4 @@ def policy(name: str, seed: int = 0) -> Policy:
     try:
         return POLICIES[name]
     except KeyError:
-        raise KeyError(f"no policy {name!r}; allowed: {', '.join([*POLICIES, 'random'])}") from None
+        raise NotFound(f"no policy {name!r}; allowed: {', '.join([*POLICIES, 'random'])}") from None
