@@ -15,7 +15,7 @@ from alcourse.grading.incidents import Journal
 from alcourse.grading.kernel_pool import KernelPool
 
 
-class GradingAPI(NbGraderAPI):  # type: ignore[misc]
+class GradingAPI(NbGraderAPI):
     """``NbGraderAPI`` with a worker's kernel pool and journal, for its preprocessors."""
 
     kernel_pool = Instance(KernelPool, allow_none=True, help="the worker's sandboxed kernels")

@@ -87,7 +87,8 @@ def plan_regrade(folder: CourseFolder, module_id: str, students: list[str]) -> t
     record no fingerprint, so they are always tried again.
     """
     previous = StatusStore(folder.root).load(module_id)
-    to_grade, skipped = [], []
+    to_grade: list[str] = []
+    skipped: list[str] = []
     for student in students:
         before = previous.get(student)
         graded = folder.root / "autograded" / student / module_id
@@ -251,7 +252,7 @@ def _grade_module(folder: CourseFolder, module_id: str, notebook: str, students:
                     retire(worker, f"its grading worker did not start within {STARTUP_SECONDS:.0f} s "
                                    f"(see {log.name})")
             for key, _ in selector.select(timeout=1):
-                worker: _Worker = key.data
+                worker = key.data
                 lines = worker.read_lines()
                 if lines is None:
                     retire(worker, "the grading worker stopped unexpectedly while grading it "

@@ -15,12 +15,12 @@ from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_client.provisioning import LocalProvisioner
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 from alcourse.grading.sandbox import ForkedKernel, KernelFactory
 
 
-class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
+class ForkProvisioner(LocalProvisioner):
     """LocalProvisioner whose "process" is a kernel forked by the fork-server."""
 
     factory: KernelFactory | None = None
@@ -28,22 +28,26 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         assert self.factory is not None and self.scratch is not None
-        km = self.parent
-        self.process = self.factory.spawn(self.scratch, Path(km.connection_file))
-        self.pid = self.process.pid
+        km: Any = self.parent
+        forked = self.factory.spawn(self.scratch, Path(km.connection_file))
+        # jupyter_client types ``process`` as Popen; it uses only the Popen methods ForkedKernel has
+        self.process = forked  # type: ignore[assignment]
+        self.pid = forked.pid
         self.pgid = None  # signals go through the fork-server, which signals the kernel's group
         self.cwd = str(self.scratch)
-        return self.connection_info  # type: ignore[no-any-return]
+        return self.connection_info
 
     async def cleanup(self, restart: bool = False) -> None:
-        if isinstance(self.process, ForkedKernel) and self.factory is not None:
+        process: Any = self.process  # a ForkedKernel, though jupyter_client types it as Popen
+        if isinstance(process, ForkedKernel) and self.factory is not None:
             # keep how it ended: the grader reports it after jupyter_client has let go of us
-            self.parent.final_status = self.factory.exit_status(self.process.kernel_id)
-            self.factory.forget(self.process.kernel_id)
+            km: Any = self.parent
+            km.final_status = self.factory.exit_status(process.kernel_id)
+            self.factory.forget(process.kernel_id)
         await super().cleanup(restart=restart)
 
 
-class SandboxKernelManager(AsyncKernelManager):  # type: ignore[misc]
+class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager for one submission: its kernel lives in ``scratch``."""
 
     def __init__(self, factory: KernelFactory, scratch: Path, **kwargs: Any) -> None:
@@ -69,7 +73,7 @@ class SandboxKernelManager(AsyncKernelManager):  # type: ignore[misc]
             provisioner.factory = self.factory
             provisioner.scratch = self.scratch
             self.provisioner = provisioner
-        return await super()._async_pre_start_kernel(**kw)  # type: ignore[no-any-return]
+        return await super()._async_pre_start_kernel(**kw)
 
     @property
     def exit_status(self) -> tuple[int | None, int | None] | None:

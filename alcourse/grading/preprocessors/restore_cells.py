@@ -26,7 +26,7 @@ from alcourse.grading.preprocessors.lineage import find_up
 RESTORED_NOTE = "This cell (id:{cell_id}) was missing from the submission. It was put back by alcourse."
 
 
-class RestoreCells(OverwriteCells):  # type: ignore[misc]
+class RestoreCells(OverwriteCells):
     """OverwriteCells, plus deleted locked and graded cells put back where they were."""
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
@@ -76,7 +76,8 @@ class RestoreCells(OverwriteCells):  # type: ignore[misc]
 
     def _rebuild(self, source_cell: Any, grade_cell: Any, is_solution: bool, is_task: bool) -> NotebookNode:
         if grade_cell is not None:
-            cell = self.missing_cell_transform(source_cell, grade_cell.max_score, is_solution=is_solution)
+            cell: NotebookNode = self.missing_cell_transform(source_cell, grade_cell.max_score,
+                                                             is_solution=is_solution)
             if is_solution:
                 # an empty answer put back must score as "no response", not wait for a marker
                 cell.source = source_cell.source
@@ -84,7 +85,8 @@ class RestoreCells(OverwriteCells):  # type: ignore[misc]
                 cell.source = f"# {RESTORED_NOTE.format(cell_id=source_cell.name)}\n{source_cell.source}"
             return cell
         if is_task:
-            return self.missing_cell_transform(source_cell, 0, is_task=True)
+            task: NotebookNode = self.missing_cell_transform(source_cell, 0, is_task=True)
+            return task
         source = source_cell.source
         if source_cell.cell_type == "code":
             source = f"# {RESTORED_NOTE.format(cell_id=source_cell.name)}\n{source}"

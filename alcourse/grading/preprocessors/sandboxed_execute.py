@@ -62,7 +62,7 @@ def human_size(size: float) -> str:
     return f"{size} bytes"
 
 
-class SandboxedExecute(Execute):  # type: ignore[misc]
+class SandboxedExecute(Execute):
     """nbgrader's Execute, with the kernel in the sandbox and bounded output and time."""
 
     submission_seconds = Float(300.0, help="Seconds one whole submission may run before its kernel "
@@ -81,7 +81,8 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
 
     @property
     def journal(self) -> Journal:
-        return find_up(self, "journal") or Journal()  # type: ignore[no-any-return]
+        found: Journal = find_up(self, "journal") or Journal()
+        return found
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict,
                    km: Any = None) -> tuple[NotebookNode, ResourcesDict]:
@@ -93,16 +94,16 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         self._current_cell: int | None = None
         self._cell_started = 0.0
         self._sandbox_km: SandboxKernelManager | None = None
-        self._scratch: Path | None = None
+        self._reset_scratch()
         self._deadline_hit = False
         self._kernel_asked = time.perf_counter()
-        self._cells_started: float | None = None
-        self._cells_ended: float | None = None
+        self._reset_cell_clock()
         watchdog = threading.Timer(self.submission_seconds, self._stop_for_deadline)
         watchdog.daemon = True
         watchdog.start()
         try:
-            return super().preprocess(nb, resources, km)  # type: ignore[no-any-return]
+            done: tuple[NotebookNode, ResourcesDict] = super().preprocess(nb, resources, km)
+            return done
         except DeadKernelError:
             self._note_death()
             raise
@@ -129,6 +130,15 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
             if process is not None and hasattr(process, "kernel_id"):
                 self.pool.factory.forget(process.kernel_id)
 
+    def _reset_scratch(self) -> None:
+        # the kernel's scratch folder, made when the kernel starts (create_kernel_manager)
+        self._scratch: Path | None = None
+
+    def _reset_cell_clock(self) -> None:
+        # set by nbclient's hooks while the cells run (on_cell_start / on_cell_executed)
+        self._cells_started: float | None = None
+        self._cells_ended: float | None = None
+
     # -- the kernel ---------------------------------------------------------------------------------
     def create_kernel_manager(self) -> SandboxKernelManager:
         self._kernel_asked = time.perf_counter()
@@ -137,7 +147,9 @@ class SandboxedExecute(Execute):  # type: ignore[misc]
         # what the kernel may read: the files nbgrader put beside the notebook (never the
         # autograded notebook itself, which holds the hidden tests) and the trainee's own notebook
         inputs = kernel_inputs(Path(self.resources.get("metadata", {}).get("path") or "."))
-        kernel_name = self.kernel_name or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
+        # the kernel is the notebook's own (Python) unless configured: set, then read by nbclient
+        named: str = getattr(self, "kernel_name", "") or ""
+        kernel_name = named or self.nb.metadata.get("kernelspec", {}).get("name") or "python3"
         self.kernel_name = kernel_name
         claimed = pool.claim(info["student"], inputs) if kernel_name == "python3" else None
         if claimed is not None:
