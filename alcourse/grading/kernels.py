@@ -66,6 +66,11 @@ class SandboxKernelManager(AsyncKernelManager):
         os.chown(self.connection_file, self.factory.uid, self.factory.gid)
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        # jupyter_client's public route to a provisioner is a kernelspec naming one registered as
+        # an entry point (``jupyter_client.kernel_provisioners``); this manager's one needs the
+        # submission's factory and scratch folder, so it is set here, before jupyter_client's own
+        # pre-start, which then uses it as it would a registered one. Known debt (issue 14): a
+        # registered provisioner reading them from its parent would remove this override.
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or str(uuid.uuid4())
             provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
