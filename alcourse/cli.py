@@ -29,7 +29,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        # argparse has already printed the usage and the bad option; --help exits 0
+        return exc.code if isinstance(exc.code, int) else 2
     from alcourse.grading import CourseError
 
     try:

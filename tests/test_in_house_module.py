@@ -51,7 +51,7 @@ def test_module_is_in_the_lite_site(tmp_path):
 
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks" / MODULE, notebooks / MODULE)
-    written = write_contents(notebooks, tmp_path / "files")
+    written = write_contents(notebooks, tmp_path / "files", tmp_path / "work")
     assert [p.relative_to(tmp_path / "files").as_posix() for p in written] == [
         f"{MODULE}/{MODULE}.ipynb"]
 

@@ -149,6 +149,6 @@ def test_observe_command_arguments_are_checked(tmp_path, capsys):
     save(ten_second_turns(A, "Kim"), tmp_path / "kim.csv")
     logs = [str(tmp_path / "kim.csv")] * 2
     assert main(["observe", "agree", *logs, "--window", "0"]) == 2
-    assert "--window 0: give a number of seconds above 0" in capsys.readouterr().err
+    assert "argument --window: 0 is not a number above 0" in capsys.readouterr().err
     assert main(["observe", "agree", logs[0], str(tmp_path / "nope.csv")]) == 2
     assert "nope.csv:1: (file): does not exist" in capsys.readouterr().err

@@ -230,7 +230,7 @@ def test_cli_simulate_writes_per_meeting_outcomes(tmp_path, capsys):
 
 @pytest.mark.parametrize("args, words", [
     (["--policy", "bossy"], "allowed: hands-off"),
-    (["--runs", "0"], "at least 1 run"),
+    (["--runs", "0"], "argument --runs: 0 is not a whole number of at least 1"),
     (["--out", "x.txt"], "ending in .csv"),
 ])
 def test_cli_simulate_refuses_bad_options(args, words, tmp_path, capsys):

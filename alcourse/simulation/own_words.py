@@ -22,8 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import jinja2
-
+from alcourse.render import render
 from alcourse.simulation.outcomes import ADVISER
 from alcourse.simulation.transcript import line_text
 from alcourse.simulation.vocabulary import MOVE_LABELS
@@ -72,21 +71,6 @@ def own_lines(result: Result) -> list[OwnLine]:
     return lines
 
 
-_TABLE = jinja2.Environment(autoescape=True).from_string("""\
-<div class="alcourse-own-words-report">
-{% if lines %}<table style="border-collapse:collapse">
-<caption style="text-align:left">{{ caption }}</caption>
-<thead><tr>{% for h in heads %}<th scope="col" style="border:1px solid #767676;padding:0.3em;\
-text-align:left">{{ h }}</th>{% endfor %}</tr></thead><tbody>
-{% for line in lines %}<tr>\
-<td style="border:1px solid #767676;padding:0.3em">{{ line.meeting }}</td>\
-<td style="border:1px solid #767676;padding:0.3em">{{ line.moment or "(no event)" }}</td>\
-<td style="border:1px solid #767676;padding:0.3em">{{ line.before or "(the meeting's start)" }}</td>\
-<td style="border:1px solid #767676;padding:0.3em">\u201c{{ line.words }}\u201d</td>\
-<td style="border:1px solid #767676;padding:0.3em">{{ line.named }}{% if line.family == "heron" %} \
-(Heron){% elif line.family == "structural" %} (structural move){% endif %}</td></tr>
-{% endfor %}</tbody></table>{% else %}<p>{{ empty }}</p>{% endif %}
-</div>""")
 HEADS = ("Meeting", "Moment", "Just before", "Your own words", "Category you named")
 
 
@@ -100,7 +84,8 @@ def own_words_html(lines: list[OwnLine], caption: str = "Your own words, for you
     >>> NO_WORDS in own_words_html([])
     True
     """
-    return _TABLE.render(lines=lines, caption=caption, heads=HEADS, empty=NO_WORDS)
+    return render("simulation/own-words.html.j2", lines=lines, caption=caption, heads=HEADS,
+                  empty=NO_WORDS).strip()
 
 
 def own_words_text(lines: list[OwnLine]) -> str:

@@ -156,10 +156,7 @@ class SimulatorWidget(widgets.VBox):
         self.wording.add_class("alcourse-wording")
         # the move chosen above is the category the trainee names their own words as: said in
         # visible text, not only in the placeholder (which disappears as they type)
-        self.own_hint = widgets.HTML(
-            '<p class="alcourse-own-hint">If you type your own words, the move you choose above names '
-            "their category (one of Heron's six, or a structural move). Your trainer reads them in their "
-            "moment and comments on the words and on the category you named.</p>")
+        self.own_hint = widgets.HTML(part(TEMPLATE, "own_hint"))
         self.own = widgets.Textarea(description="Or your own words:", placeholder="Type what you would say "
                                     "(optional).",
                                     style={"description_width": "initial"},
@@ -328,11 +325,9 @@ class SimulatorWidget(widgets.VBox):
                       "Pick one of the moves above (deliberately saying nothing is a move too).")
             return
         if self.move.value == "none" and self.own.value.strip():
-            self.feedback.value = (f'<div class="alcourse-sim-feedback" role="status" aria-live="polite" '
-                                   f'style="{BOX_STYLE};color:{NEUTRAL_COLOUR}">'
-                                   "<strong>\u2753 Deliberate silence has no words.</strong> Choose the move "
-                                   "your own words make (that names their category), or clear the box to "
-                                   "say nothing.</div>")
+            self._say("\u2753 Deliberate silence has no words.",
+                      "Choose the move your own words make (that names their category), or clear the box "
+                      "to say nothing.")
             return
         self.choose(self.move.value, self.target.value or TARGET_SET,
                     wording=self.wording.value if self.wording.value is not None else -1,
