@@ -53,8 +53,11 @@ def _move(sim, page, move="Catalytic"):
     radio = sim.locator(".alcourse-move label", has_text=move).locator("input[type=radio]")
 
     def chosen():
-        # a late widget update can clear the choice and switch "Make this move" off again: choose
-        # again until the choice holds and the button is on, then make the move
+        # the page may still show the previous decision when the move is first chosen: the
+        # kernel's update then clears the choice and shows turns to skip before the next decision.
+        # Skip again if so, and choose again until the choice holds and the button is on.
+        if not at_decision():
+            return False
         if not radio.is_checked():
             radio.check()
         return radio.is_checked() and choose.is_enabled()
