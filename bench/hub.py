@@ -100,7 +100,8 @@ def one(n: int) -> None:
         trainer.grade(folder, MODULE)
         over_hub = time.perf_counter() - t
         t = time.perf_counter()
-        trainer.grade(folder, MODULE)
+        # every submission graded again (--all): grading skips unchanged work otherwise
+        trainer.grade(folder, MODULE, again=True)
         on_disk = time.perf_counter() - t
         print(f"  collect+grade    {over_hub:6.1f} s; grade again (on disk) {on_disk:6.1f} s; "
               f"ratio {over_hub / on_disk:4.2f}")

@@ -63,10 +63,13 @@ def collect(folder: HubFolder, module: str) -> str:
     return run_as_grader(folder, _py("nbgrader", "collect", module, "--update"))
 
 
-def grade(folder: HubFolder, module: str, jobs: int = 2) -> str:
-    """``alcourse grade`` as the grader: autograded in parallel, sandboxed without root."""
+def grade(folder: HubFolder, module: str, jobs: int = 2, again: bool = False) -> str:
+    """``alcourse grade`` as the grader: autograded in parallel, sandboxed without root.
+
+    ``again`` grades every submission again (``--all``), not only new and changed ones.
+    """
     return run_as_grader(folder, _py("alcourse.cli", "grade", str(folder.course), module,
-                                     "--jobs", str(jobs)))
+                                     "--jobs", str(jobs), *(["--all"] if again else [])))
 
 
 def feedback(folder: HubFolder, module: str) -> str:
