@@ -74,6 +74,24 @@ class QuestionResult:
     def correct(self) -> bool:
         return self.answered and self.points >= self.max_points
 
+    @property
+    def verdict(self) -> str:
+        """What a trainee or trainer reads: Not answered, Right, Partly right or Not right."""
+        return verdict_of(self.chosen, self.points, self.max_points)
+
+
+def verdict_of(chosen: str | None, points: float, max_points: float) -> str:
+    """The verdict on a first choice worth ``points`` of ``max_points``.
+
+    >>> verdict_of(None, 0, 2), verdict_of("a", 2, 2), verdict_of("b", 1, 2), verdict_of("c", 0, 2)
+    ('Not answered', 'Right', 'Partly right', 'Not right')
+    """
+    if chosen is None:
+        return "Not answered"
+    if points >= max_points:
+        return "Right"
+    return "Partly right" if points > 0 else "Not right"
+
 
 @dataclass(frozen=True)
 class Result:

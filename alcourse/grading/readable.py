@@ -45,8 +45,7 @@ def answer_rows(exercise: Any, answers: dict[str, str]) -> tuple[Any, list[Answe
     for question in exercise.ordered():
         item = items[question.id]
         chosen = question.option(item.chosen) if item.chosen else None
-        verdict = ("Not answered" if chosen is None else "Right" if item.correct else
-                   "Partly right" if item.points > 0 else "Not right")
+        verdict = "Not answered" if chosen is None else item.verdict
         rows.append(AnswerRow(question.prompt, chosen.label if chosen else "none", verdict,
                               item.feedback if chosen else ""))
     return result, rows

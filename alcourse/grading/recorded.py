@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alcourse.exercises.model import Exercise, Result
+from alcourse.exercises.model import Exercise, Result, verdict_of
 
 if TYPE_CHECKING:
     from alcourse.curriculum import Curriculum
@@ -63,11 +63,7 @@ class RecordedQuestion:
 
     @property
     def verdict(self) -> str:
-        if not self.answered:
-            return "Not answered"
-        if self.correct:
-            return "Right"
-        return "Partly right" if self.points > 0 else "Not right"
+        return verdict_of(self.chosen, self.points, self.max_points)
 
 
 @dataclass(frozen=True)
