@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -38,19 +39,31 @@ def _wait_for(check, timeout=20.0):
     return wait_until(check, timeout, "the saved choices")
 
 
-def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
-    require_chromium()
+@contextlib.contextmanager
+def simulator_in_lab(browser, tmp_path, prepare=None):
+    """Module 9 in JupyterLab, run; yield the page, its simulator and the answers file.
+
+    ``prepare(folder)`` runs on the module's folder before JupyterLab opens it.
+    """
     workspace = tmp_path / "workspace"
     (workspace / MODULE).mkdir(parents=True)
     shutil.copy(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb", workspace / MODULE)
-    answers = workspace / MODULE / f"{MODULE}.answers.json"
-    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    if prepare is not None:
+        prepare(workspace / MODULE)
+    with jupyter_lab(workspace, tmp_path / "lab.log") as base:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
-        run_all(page)
-        sim = page.locator(".alcourse-simulator").first
-        sim.wait_for(timeout=60_000)
+        try:
+            open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
+            run_all(page)
+            sim = page.locator(".alcourse-simulator").first
+            sim.wait_for(timeout=60_000)
+            yield page, sim, workspace / MODULE / f"{MODULE}.answers.json"
+        finally:
+            page.close()
+
+
+def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(browser, tmp_path):
+    with simulator_in_lab(browser, tmp_path) as (page, sim, answers):
         # turn by turn first, then straight to the decision, all from the keyboard
         sim.locator("button.alcourse-next-turn").focus()
         page.keyboard.press("Enter")
@@ -94,7 +107,6 @@ def test_trainee_plays_a_decision_and_rewinds_in_jupyterlab(tmp_path):
         sim.locator(".alcourse-cue").wait_for(state="visible", timeout=20_000)  # back at decision 1
         expect(sim.locator("button.alcourse-choose")).to_be_enabled(timeout=20_000)
         sim.screenshot(path=str(tmp_path / "rewound.png"))
-        browser.close()
 
 
 SCENARIO = "primary-care-practice-managers"  # module 9's set until the trainee chooses another
@@ -132,25 +144,15 @@ def assert_the_last_meeting_was_played_to_the_end(sim, answers, before, made):
     expect(sim.locator(".alcourse-cue")).to_be_hidden()
 
 
-def test_trainee_plays_the_last_meeting_to_the_end_by_keyboard_in_jupyterlab(tmp_path):
-    require_chromium()
-    workspace = tmp_path / "workspace"
-    (workspace / MODULE).mkdir(parents=True)
-    shutil.copy(ROOT / "notebooks" / MODULE / f"{MODULE}.ipynb", workspace / MODULE)
-    answers = workspace / MODULE / f"{MODULE}.answers.json"
-    before = save_all_but_the_last_meeting(workspace / MODULE)
-    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
-        run_all(page)
-        sim = page.locator(".alcourse-simulator").first
-        sim.wait_for(timeout=60_000)
+def test_trainee_plays_the_last_meeting_to_the_end_by_keyboard_in_jupyterlab(browser, tmp_path):
+    decisions = []
+    with simulator_in_lab(browser, tmp_path, lambda folder: decisions.append(
+            save_all_but_the_last_meeting(folder))) as (page, sim, answers):
+        before = decisions[0]
         expect(sim.locator("[role=status]").first).to_contain_text(f"decision {before + 1}", timeout=60_000)
         made = play_to_the_end_by_keyboard(page, sim, KEYBOARD_MOVES)
         assert_the_last_meeting_was_played_to_the_end(sim, answers, before, made)
         sim.screenshot(path=str(tmp_path / "ended.png"))
-        browser.close()
 
 
 def test_the_simulation_plays_in_voila(tmp_path):
