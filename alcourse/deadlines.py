@@ -13,13 +13,13 @@ nbgrader's maintainers suggest there. A later release with a new date replaces t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_markdown_cell
+
+from alcourse.observe.files import write_atomic
 
 DUE_CELL_ID = "alcourse-due-date"
 
@@ -29,18 +29,6 @@ def due_text(due: datetime) -> str:
     when = f"{due:%A} {due.day} {due:%B %Y, %H:%M}"
     return (f"**Hand in by {when} (UTC).** Your trainer set this date; ask them if you "
             "need more time.")
-
-
-def gradebook_due_date(db_url: str, course_id: str, module_id: str) -> datetime | None:
-    """The module's due date in the nbgrader gradebook, or None when none is set."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(db_url, course_id) as gb:
-        try:
-            due: datetime | None = gb.find_assignment(module_id).duedate
-        except MissingEntry:
-            return None
-    return due
 
 
 def stamp(notebook: Path, due: datetime | None) -> None:
@@ -55,14 +43,9 @@ def stamp(notebook: Path, due: datetime | None) -> None:
         cell.id = DUE_CELL_ID
         cells.insert(0, cell)
     nb.cells = cells
-    fd, tmp = tempfile.mkstemp(dir=notebook.parent, prefix=f".{notebook.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            nbformat.write(nb, out)
-        os.replace(tmp, notebook)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = nbformat.writes(nb)
+    # the bytes nbformat.write gives (it ends the file with a newline)
+    write_atomic(notebook, text if text.endswith("\n") else text + "\n")
 
 
 def stamp_release(release: Path, due: datetime | None) -> list[Path]:

@@ -37,8 +37,9 @@ What to do next:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from alcourse.deadlines import gradebook_due_date, stamp_release
+    from alcourse.deadlines import stamp_release
     from alcourse.grading import CourseFolder
+    from alcourse.grading.lateness import read_lateness
 
     folder = CourseFolder.open(Path(args.dir))
     modules = known_modules(args.modules)
@@ -46,7 +47,7 @@ def _release(args: argparse.Namespace) -> int:
 
     def progress(module_id: str, done: int, total: int) -> None:
         # the due date (nbgrader's, if the trainer set one) at the top of the trainee version
-        due = gradebook_due_date(folder.db_url, folder.course_id, module_id)
+        due = read_lateness(folder, [module_id]).due.get(module_id)
         stamp_release(folder.root / "release" / module_id, due)
         # flushed at once: a trainer watching 9 modules should see each one arrive
         print(f"[{done}/{total}] released {folder.root / 'release' / module_id}"
