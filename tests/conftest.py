@@ -15,6 +15,24 @@ os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 MODULE = "m03-traditional-vs-action-learning"
 
 
+# Files that share a costly session fixture run on one xdist worker, so it is built once.
+SHARED_WORKER = {
+    "site": ("test_accessibility", "test_browser_book", "test_browser_lite"),  # book + lite build
+    "released": ("test_notebooks", "test_browser_lab"),  # every module released by nbgrader
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Group tests for ``pytest -n N --dist loadgroup`` (make test): a file never splits across
+    workers (its module fixtures start once), and the files in SHARED_WORKER go together."""
+    group_of = {stem: group for group, stems in SHARED_WORKER.items() for stem in stems}
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            stem = item.path.stem
+            item.add_marker(pytest.mark.xdist_group(group_of.get(stem, stem)))
+
+
 @pytest.fixture(scope="session")
 def curriculum():
     from alcourse.curriculum import load_curriculum
@@ -47,9 +65,13 @@ def site(tmp_path_factory):
     return build_site(tmp_path_factory.mktemp("site"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Debian chromium per test module (never a downloaded browser)."""
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian chromium for the whole session (never a downloaded browser).
+
+    Playwright's sync API refuses to start while another sync session is alive in the thread,
+    so every test shares this one rather than launching its own.
+    """
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
@@ -59,3 +81,13 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """The session's chromium; pages and contexts a test opens are closed when it ends."""
+    before = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in before:
+            context.close()

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from alcourse.publish.serve import serving
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, RAN_ALL, jupyter_lab, require_chromium, run_all
+from tests.browser import RAN_ALL, jupyter_lab, require_chromium, run_all
 from tests.site import axe, book_pages, describe, open_alone, open_next, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,12 +30,11 @@ def _report(lines: list[str]) -> str:
     return f"{len(lines)} WCAG A/AA violation(s):\n" + "\n".join(lines)
 
 
-def test_every_book_page_has_no_wcag_violations(site):
+def test_every_book_page_has_no_wcag_violations(site, browser):
     require_chromium()
     lines: list[str] = []
     pages = book_pages(site)
-    with serving(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serving(site) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for rel in pages:
             page.goto(f"{base}/{rel}", wait_until="networkidle")  # index.html redirects
@@ -44,7 +42,6 @@ def test_every_book_page_has_no_wcag_violations(site):
                 # check the widgets as drawn, not the page before the widget manager ran
                 page.locator(".widget-subarea .lm-Widget").first.wait_for(timeout=20_000)
             lines += describe(rel, axe(page))
-        browser.close()
     print(f"axe: {len(pages)} book pages checked, {len(lines)} violations")
     assert lines == [], _report(lines)
 
@@ -52,14 +49,13 @@ def test_every_book_page_has_no_wcag_violations(site):
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
 
-def test_module_notebooks_in_jupyterlab_have_no_wcag_violations(tmp_path, curriculum):
+def test_module_notebooks_in_jupyterlab_have_no_wcag_violations(tmp_path, browser, curriculum):
     require_chromium()
     workspace = tmp_path / "workspace"
     modules = trainee_workspace(workspace)
     lines: list[str] = []
     theirs: list[str] = []
-    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with jupyter_lab(workspace, tmp_path / "lab.log") as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         open_alone(page, base, f"{modules[0]}/{modules[0]}.ipynb")
         for module in modules:
@@ -77,7 +73,6 @@ def test_module_notebooks_in_jupyterlab_have_no_wcag_violations(tmp_path, curric
             lines += describe(f"JupyterLab {module}",
                               axe(page, [f"{NOTEBOOK} .jp-RenderedMarkdown", f"{NOTEBOOK} .jp-OutputArea"]))
             theirs += describe(f"JupyterLab {module} (JupyterLab's own)", axe(page, NOTEBOOK))
-        browser.close()
     print(f"axe: {len(modules)} notebooks checked in JupyterLab, {len(lines)} violations in their "
           f"content; {len(theirs)} elements in JupyterLab's own parts of the notebooks (not ours to fix):")
     for rule, count in sorted(Counter(line.split(": ")[1].split(" ")[0] for line in theirs).items()):

@@ -14,11 +14,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from alcourse.grading import CourseFolder
 from alcourse.grading.synthetic import WRITTEN, write_submission
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, require_chromium
+from tests.browser import free_port, require_chromium
 from tests.conftest import MODULE, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -61,7 +60,7 @@ def _manual(folder: CourseFolder) -> tuple[float | None, str | None]:
         return grade.manual_score, comment.manual_comment
 
 
-def test_trainer_marks_a_reflection_in_formgrader(graded_course, tmp_path):
+def test_trainer_marks_a_reflection_in_formgrader(graded_course, browser, tmp_path):
     require_chromium()
     folder = graded_course
     port, token = free_port(), "alcourse-trainer-test"
@@ -88,26 +87,23 @@ def test_trainer_marks_a_reflection_in_formgrader(graded_course, tmp_path):
         assert f"Mark schemes and model answers: {guide}" in printed and "Mark scheme" in guide.read_text()
         module_guide = folder.root / "marking-guide" / f"{MODULE}.html"
         assert f"  {MODULE}: {module_guide}" in printed and "Contents" in module_guide.read_text()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{base}/formgrader?token={token}")
-            # the module is listed in formgrader's assignments table
-            page.locator("td", has_text=MODULE).first.wait_for(timeout=60_000)
-            page.goto(f"{base}/formgrader/submissions/{_submission_id(folder)}/")
-            score = page.locator(f"input.score#{REFLECTION}")
-            score.wait_for(timeout=60_000)
-            score.fill("4")
-            score.press("Tab")
-            comment = page.locator(f"textarea#{REFLECTION}-comment")
-            comment.fill(COMMENT)
-            comment.press("Tab")
-            for _ in range(100):
-                if _manual(folder) == (4.0, COMMENT):
-                    break
-                page.wait_for_timeout(200)
-            page.screenshot(path=str(tmp_path / "formgrader.png"))
-            browser.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/formgrader?token={token}")
+        # the module is listed in formgrader's assignments table
+        page.locator("td", has_text=MODULE).first.wait_for(timeout=60_000)
+        page.goto(f"{base}/formgrader/submissions/{_submission_id(folder)}/")
+        score = page.locator(f"input.score#{REFLECTION}")
+        score.wait_for(timeout=60_000)
+        score.fill("4")
+        score.press("Tab")
+        comment = page.locator(f"textarea#{REFLECTION}-comment")
+        comment.fill(COMMENT)
+        comment.press("Tab")
+        for _ in range(100):
+            if _manual(folder) == (4.0, COMMENT):
+                break
+            page.wait_for_timeout(200)
+        page.screenshot(path=str(tmp_path / "formgrader.png"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

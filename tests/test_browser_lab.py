@@ -6,12 +6,9 @@ import json
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from alcourse.curriculum import load_curriculum
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     jupyter_lab,
     open_notebook,
     require_chromium,
@@ -22,13 +19,12 @@ from tests.conftest import MODULE
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_trainee_answers_a_widget_exercise_in_jupyterlab(released, tmp_path):
+def test_trainee_answers_a_widget_exercise_in_jupyterlab(released, browser, tmp_path):
     require_chromium()
     workspace = tmp_path / "workspace"
     shutil.copytree(released.root / "release" / MODULE, workspace / MODULE)
     answers = workspace / MODULE / f"{MODULE}.answers.json"
-    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with jupyter_lab(workspace, tmp_path / "lab.log") as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
         run_all(page)
@@ -48,7 +44,6 @@ def test_trainee_answers_a_widget_exercise_in_jupyterlab(released, tmp_path):
         assert any(verdict in text for verdict in ("Right.", "Partly.", "Not quite."))
         page.wait_for_timeout(300)
         page.screenshot(path=str(tmp_path / "lab.png"))
-        browser.close()
     saved = json.loads(answers.read_text())["exercises"]["m03.contrasts-in-practice"]
     assert question_id in saved
     question = load_curriculum().exercise("m03.contrasts-in-practice").question(question_id)

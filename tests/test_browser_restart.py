@@ -12,12 +12,10 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from alcourse.session import Session
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     KERNEL_READY,
     RAN_ALL,
     jupyter_lab,
@@ -39,13 +37,12 @@ def _run_and_find(page):  # type: ignore[no-untyped-def]
     return exercise
 
 
-def test_answer_survives_restart_and_reload_and_is_still_graded(tmp_path, curriculum):
+def test_answer_survives_restart_and_reload_and_is_still_graded(tmp_path, browser, curriculum):
     require_chromium()
     workspace = tmp_path / "workspace"
     trainee_workspace(workspace)
     exercise_spec = curriculum.exercise(EXERCISE)
-    with jupyter_lab(workspace, tmp_path / "lab.log") as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with jupyter_lab(workspace, tmp_path / "lab.log") as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         open_alone(page, base, f"{MODULE}/{MODULE}.ipynb")
         exercise = _run_and_find(page)
@@ -80,7 +77,6 @@ def test_answer_survives_restart_and_reload_and_is_still_graded(tmp_path, curric
         expect(exercise.locator(".alcourse-feedback").first).to_contain_text(
             "Your first choice", timeout=20_000)
         page.screenshot(path=str(Path(os.environ.get("ALCOURSE_SCREENSHOTS", tmp_path)) / "restart.png"))
-        browser.close()
     session = Session(MODULE, folder=workspace / MODULE, curriculum=curriculum)
     assert session.store.graded(EXERCISE) == {question: chosen}
     assert session.score(EXERCISE) == exercise_spec.check({question: chosen}).points

@@ -8,14 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from alcourse.answers import AnswerStore
 from alcourse.simulation import load_scenario, policy, run
 from alcourse.simulation.play import ChoiceStore, replay
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     jupyter_lab,
     open_notebook,
     play_to_the_end_by_keyboard,
@@ -155,7 +153,7 @@ def test_trainee_plays_the_last_meeting_to_the_end_by_keyboard_in_jupyterlab(bro
         sim.screenshot(path=str(tmp_path / "ended.png"))
 
 
-def test_the_simulation_plays_in_voila(tmp_path):
+def test_the_simulation_plays_in_voila(browser, tmp_path):
     """Voila shows only outputs: the widget must still play and save choices there."""
     import os
     import subprocess
@@ -178,20 +176,17 @@ def test_the_simulation_plays_in_voila(tmp_path):
                                 stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workspace)
         try:
             _wait_for(lambda: _up(urllib.request, port), timeout=60)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1200, "height": 1000})
-                page.goto(f"http://127.0.0.1:{port}/", timeout=90_000)
-                sim = page.locator(".alcourse-simulator").first
-                sim.wait_for(timeout=90_000)
-                sim.locator("button.alcourse-skip").click()
-                sim.locator(".alcourse-cue").wait_for(timeout=20_000)
-                sim.locator(".alcourse-move label", has_text="Supportive").locator("input").check()
-                sim.locator("button.alcourse-choose").click()
-                sim.locator(".alcourse-sim-feedback").wait_for(timeout=20_000)
-                saved = _wait_for(lambda: _saved(answers))
-                assert saved["path"][0][0] == "supportive"
-                browser.close()
+            page = browser.new_page(viewport={"width": 1200, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=90_000)
+            sim = page.locator(".alcourse-simulator").first
+            sim.wait_for(timeout=90_000)
+            sim.locator("button.alcourse-skip").click()
+            sim.locator(".alcourse-cue").wait_for(timeout=20_000)
+            sim.locator(".alcourse-move label", has_text="Supportive").locator("input").check()
+            sim.locator("button.alcourse-choose").click()
+            sim.locator(".alcourse-sim-feedback").wait_for(timeout=20_000)
+            saved = _wait_for(lambda: _saved(answers))
+            assert saved["path"][0][0] == "supportive"
         finally:
             proc.terminate()
             proc.wait(timeout=15)

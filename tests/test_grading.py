@@ -429,25 +429,21 @@ def test_feedback_report_and_export_agree_with_the_gradebook_after_a_content_edi
 
 
 @pytest.mark.browser
-def test_report_and_feedback_summary_have_no_wcag_violations(cohort, tmp_path):
-    from playwright.sync_api import sync_playwright
+def test_report_and_feedback_summary_have_no_wcag_violations(cohort, browser, tmp_path):
 
     from alcourse.grading.feedback import generate
     from alcourse.grading.report import write_report
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+    from tests.browser import require_chromium
     from tests.site import axe, describe
 
     require_chromium()
     report = write_report(cohort["folder"], _cur(), tmp_path / "report.html")
     feedback = generate(cohort["folder"], MODULE, _cur()).written[0]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(report.as_uri())
-        lines = describe("cohort report", axe(page))
-        page.goto(feedback.as_uri())
-        lines += describe("feedback summary", axe(page, ".alcourse-summary"))
-        browser.close()
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    lines = describe("cohort report", axe(page))
+    page.goto(feedback.as_uri())
+    lines += describe("feedback summary", axe(page, ".alcourse-summary"))
     assert lines == [], "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, KERNEL_READY, require_chromium
+from tests.browser import KERNEL_READY, require_chromium
 from tests.conftest import MODULE
 from tests.hubfixture import PASSWORD, names, start_hub, stop_hub
 
@@ -228,88 +228,84 @@ def manual(folder, user):
 
 
 @pytest.mark.browser
-def test_a_cohort_in_the_browser_from_fetch_to_feedback(hub, released, tmp_path):
+def test_a_cohort_in_the_browser_from_fetch_to_feedback(hub, released, browser, tmp_path):
     """Trainee: log in, Assignments tab, fetch m03, answer a widget, submit. Trainer: collect and
     grade, mark the reflection in formgrader opened through the hub, release feedback. Trainee:
     fetch the feedback and see the score and the comment."""
-    from playwright.sync_api import sync_playwright
 
     from alcourse.hub import trainer
 
     require_chromium()
     d = hub.trainees[3]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = login(browser, hub, d)
-        page.wait_for_url(f"**/user/{d}/lab**", timeout=240_000)
-        page.wait_for_function("() => !!window.jupyterapp && !!window.jupyterapp.commands"
-                               " && window.jupyterapp.commands.hasCommand('nbgrader:open-assignment-list')",
-                               timeout=120_000)
-        has = "(id) => window.jupyterapp.commands.hasCommand(id)"
-        # a trainee's JupyterLab: the Assignments tab, none of nbgrader's instructor tools
-        assert not page.evaluate(has, "nbgrader:open-formgrader")
-        assert not page.evaluate(has, "nbgrader:open-create-assignment")
-        assert not page.evaluate(has, "nbgrader:open-course-list")
-        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
-        released_row = page.locator("#released_assignments_list .list_item", has_text=MODULE)
-        released_row.locator("button", has_text="Fetch").click(timeout=120_000)
-        fetched_row = page.locator("#fetched_assignments_list .list_item", has_text=MODULE).first
-        fetched_row.wait_for(timeout=120_000)
-        page.screenshot(path=str(tmp_path / "assignments.png"))
-        page.goto(f"{hub.url}/user/{d}/lab/tree/{hub.cohort}/{MODULE}/{MODULE}.ipynb")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-        page.wait_for_function(KERNEL_READY, timeout=120_000)
-        # nothing pressed: the trainee profile runs the module when it opens
-        exercise = page.locator(".alcourse-exercise").first
-        exercise.wait_for(timeout=120_000)
-        radio = exercise.locator(".alcourse-choice").first.locator("input[type=radio]").first
-        radio.focus()
-        page.keyboard.press("Space")
-        exercise.locator(".alcourse-feedback").first.wait_for(timeout=60_000)
-        answers = Path(f"/home/{d}/{hub.cohort}/{MODULE}/{MODULE}.answers.json")
-        assert json.loads(answers.read_text())["exercises"]
-        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
-        page.locator("#fetched_assignments_list .list_item", has_text=MODULE).locator(
-            "button", has_text="Submit").first.click(timeout=120_000)
-        page.locator("#submitted_assignments_list .list_item", has_text=MODULE).first.wait_for(
-            timeout=120_000)
-        page.screenshot(path=str(tmp_path / "submitted.png"))
+    page = login(browser, hub, d)
+    page.wait_for_url(f"**/user/{d}/lab**", timeout=240_000)
+    page.wait_for_function("() => !!window.jupyterapp && !!window.jupyterapp.commands"
+                           " && window.jupyterapp.commands.hasCommand('nbgrader:open-assignment-list')",
+                           timeout=120_000)
+    has = "(id) => window.jupyterapp.commands.hasCommand(id)"
+    # a trainee's JupyterLab: the Assignments tab, none of nbgrader's instructor tools
+    assert not page.evaluate(has, "nbgrader:open-formgrader")
+    assert not page.evaluate(has, "nbgrader:open-create-assignment")
+    assert not page.evaluate(has, "nbgrader:open-course-list")
+    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+    released_row = page.locator("#released_assignments_list .list_item", has_text=MODULE)
+    released_row.locator("button", has_text="Fetch").click(timeout=120_000)
+    fetched_row = page.locator("#fetched_assignments_list .list_item", has_text=MODULE).first
+    fetched_row.wait_for(timeout=120_000)
+    page.screenshot(path=str(tmp_path / "assignments.png"))
+    page.goto(f"{hub.url}/user/{d}/lab/tree/{hub.cohort}/{MODULE}/{MODULE}.ipynb")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    page.wait_for_function(KERNEL_READY, timeout=120_000)
+    # nothing pressed: the trainee profile runs the module when it opens
+    exercise = page.locator(".alcourse-exercise").first
+    exercise.wait_for(timeout=120_000)
+    radio = exercise.locator(".alcourse-choice").first.locator("input[type=radio]").first
+    radio.focus()
+    page.keyboard.press("Space")
+    exercise.locator(".alcourse-feedback").first.wait_for(timeout=60_000)
+    answers = Path(f"/home/{d}/{hub.cohort}/{MODULE}/{MODULE}.answers.json")
+    assert json.loads(answers.read_text())["exercises"]
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+    page.locator("#fetched_assignments_list .list_item", has_text=MODULE).locator(
+        "button", has_text="Submit").first.click(timeout=120_000)
+    page.locator("#submitted_assignments_list .list_item", has_text=MODULE).first.wait_for(
+        timeout=120_000)
+    page.screenshot(path=str(tmp_path / "submitted.png"))
 
-        trainer.collect(released, MODULE)
-        out = trainer.grade(released, MODULE)
-        assert d in out, out
-        sub_id, _, _ = manual(released, d)
-        # formgrader through the hub, in its own tab (the hub forbids framing it)
-        grader_page = login(browser, hub, hub.trainer)
-        grader_page.wait_for_url("**/user/**", timeout=240_000)
-        grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader")
-        grader_page.locator("td", has_text=MODULE).first.wait_for(timeout=120_000)
-        grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader/submissions/{sub_id}/")
-        score = grader_page.locator(f"input.score#{REFLECTION}")
-        score.wait_for(timeout=120_000)
-        score.fill("4")
-        score.press("Tab")
-        comment = grader_page.locator(f"textarea#{REFLECTION}-comment")
-        comment.fill(COMMENT)
-        comment.press("Tab")
-        for _ in range(150):
-            if manual(released, d)[1:] == (4.0, COMMENT):
-                break
-            grader_page.wait_for_timeout(200)
-        grader_page.screenshot(path=str(tmp_path / "formgrader.png"))
-        assert manual(released, d)[1:] == (4.0, COMMENT)
+    trainer.collect(released, MODULE)
+    out = trainer.grade(released, MODULE)
+    assert d in out, out
+    sub_id, _, _ = manual(released, d)
+    # formgrader through the hub, in its own tab (the hub forbids framing it)
+    grader_page = login(browser, hub, hub.trainer)
+    grader_page.wait_for_url("**/user/**", timeout=240_000)
+    grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader")
+    grader_page.locator("td", has_text=MODULE).first.wait_for(timeout=120_000)
+    grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader/submissions/{sub_id}/")
+    score = grader_page.locator(f"input.score#{REFLECTION}")
+    score.wait_for(timeout=120_000)
+    score.fill("4")
+    score.press("Tab")
+    comment = grader_page.locator(f"textarea#{REFLECTION}-comment")
+    comment.fill(COMMENT)
+    comment.press("Tab")
+    for _ in range(150):
+        if manual(released, d)[1:] == (4.0, COMMENT):
+            break
+        grader_page.wait_for_timeout(200)
+    grader_page.screenshot(path=str(tmp_path / "formgrader.png"))
+    assert manual(released, d)[1:] == (4.0, COMMENT)
 
-        trainer.feedback(released, MODULE)
-        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
-        page.locator("#refresh_assignments_list").click()
-        reply = hub.server(d, "POST", "/assignments/fetch_feedback",
-                           {"course_id": hub.cohort, "assignment_id": MODULE})
-        assert reply["success"], reply
-        html = next(Path(f"/home/{d}/{hub.cohort}/{MODULE}/feedback").glob(f"*/{MODULE}.html"))
-        rel = html.relative_to(f"/home/{d}")
-        page.goto(f"{hub.url}/user/{d}/files/{rel}")
-        text = page.inner_text("body")
-        assert COMMENT in text and "Score" in text
-        page.screenshot(path=str(tmp_path / "feedback.png"))
-        browser.close()
+    trainer.feedback(released, MODULE)
+    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+    page.locator("#refresh_assignments_list").click()
+    reply = hub.server(d, "POST", "/assignments/fetch_feedback",
+                       {"course_id": hub.cohort, "assignment_id": MODULE})
+    assert reply["success"], reply
+    html = next(Path(f"/home/{d}/{hub.cohort}/{MODULE}/feedback").glob(f"*/{MODULE}.html"))
+    rel = html.relative_to(f"/home/{d}")
+    page.goto(f"{hub.url}/user/{d}/files/{rel}")
+    text = page.inner_text("body")
+    assert COMMENT in text and "Score" in text
+    page.screenshot(path=str(tmp_path / "feedback.png"))

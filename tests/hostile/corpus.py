@@ -23,9 +23,11 @@ from alcourse.answers import AnswerStore
 from alcourse.grading.analysis import CONFIRM
 from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
 
-CELL_TIMEOUT = 3
+# The CPU hog must reach its CPU limit before the cell's wall-clock limit even when the tests share
+# two busy cores (make test runs two workers): 2 s of CPU within 8 s needs only a quarter of a core.
+CELL_TIMEOUT = 8
 CPU_SECONDS = 2
-SUBMISSION_SECONDS = 10
+SUBMISSION_SECONDS = 16
 MEMORY_MB = 1024
 LIMITS = {"cell_timeout": CELL_TIMEOUT, "cpu_seconds": CPU_SECONDS,
           "submission_seconds": SUBMISSION_SECONDS, "memory_mb": MEMORY_MB}
@@ -227,7 +229,7 @@ def build_cases() -> list[Case]:
                  "    time.sleep(0.05)", position=2))),
         Case("h-deadline", "slow cells that add up past the limit for a submission", FAILED,
              lambda w: f"stopped after {SUBMISSION_SECONDS} s, the time limit for one submission",
-             lambda w, s: w.submit(s, _slow(w, cells=6, seconds=2))),
+             lambda w, s: w.submit(s, _slow(w, cells=10, seconds=2))),
         Case("h-bad-answers", "a damaged answers file", FAILED,
              lambda w: (f"the answers file {w.module}.answers.json is damaged (invalid JSON at line 1, "
                         f"column 2): {AGAIN}"),
