@@ -156,3 +156,27 @@ def test_no_module_of_alcourse_assigns_a_library_attribute():
     found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "alcourse").rglob("*.py"))
              for line in library_assignments(path.read_text(encoding="utf-8"))]
     assert found == [], f"use the library's configuration or hooks (or say why none fits): {found}"
+
+
+def test_no_grading_class_overrides_a_private_method_of_a_library():
+    """Subclassing is a hook only through public methods: a private one (``_async_pre_start_kernel``
+    was one) can change or vanish in any release of the library."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import alcourse.grading
+
+    overrides = []
+    for info in pkgutil.walk_packages(alcourse.grading.__path__, "alcourse.grading."):
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != info.name:
+                continue
+            library = [base for base in cls.__mro__[1:] if not base.__module__.startswith(("alcourse", "builtins"))]
+            for name in vars(cls):
+                method = vars(cls)[name]
+                if inspect.isfunction(method) and name.startswith("_") and not name.startswith("__") \
+                        and any(name in vars(b) for b in library):
+                    overrides.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+    assert overrides == [], overrides
