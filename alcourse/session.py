@@ -264,15 +264,11 @@ class Session:
         return HandInWidget(self.module.id, self.folder, self.module.notebook, self.module.answers_file,
                             todo=self.unanswered)
 
-    def self_check(self) -> None:
-        """Print what is still unanswered before you submit."""
-        todo = self.unanswered()
-        if not todo:
-            print("\u2714 Everything in this module has an answer. Save (Ctrl+S) and submit.")
-            return
-        print("Still to do before you submit:")
-        for line in todo:
-            print(f"  \u2022 {line}")
+    def self_check(self) -> Any:
+        """What is still unanswered before you hand in, with a button that looks again."""
+        from alcourse.widgets.self_check import SelfCheckWidget
+
+        return SelfCheckWidget(self.unanswered)
 
 
 def reflection_grade_id(reflection_id: str) -> str:

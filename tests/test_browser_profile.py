@@ -78,6 +78,17 @@ def test_a_module_shows_its_exercises_on_open_and_after_a_restart_without_python
         shown = page.evaluate("() => document.querySelector('.jp-NotebookPanel').innerText")
         for python in ("Session(", "course.exercise(", "course.progress(", "course.hand_in("):
             assert python not in shown, python
+        # the self-check ran on open, before any answer: "Check again" brings it up to date
+        check = page.locator(".jp-NotebookPanel .alcourse-self-check").first
+        check.scroll_into_view_if_needed(timeout=60_000)
+        before = check.locator(".alcourse-self-check-result").inner_text()
+        assert "Still to do" in before and "not answered" in before, before
+        exercise.locator("input[type=radio]").first.check()
+        exercise.locator(".alcourse-feedback").first.wait_for(timeout=60_000)
+        check.locator("button", has_text="Check again").click()
+        wait_until(lambda: check.locator(".alcourse-self-check-result").inner_text() != before, timeout=30,
+                   what="the self-check to count the new answer")
+        check.screenshot(path=str(shots(tmp_path) / "self-check.png"))
         page.evaluate(MARK_OLD)
         page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
         # the old widgets lose their kernel; the notebook runs again and shows new, live ones

@@ -173,7 +173,8 @@ def test_no_grading_class_overrides_a_private_method_of_a_library():
         for cls in vars(module).values():
             if not inspect.isclass(cls) or cls.__module__ != info.name:
                 continue
-            library = [base for base in cls.__mro__[1:] if not base.__module__.startswith(("alcourse", "builtins"))]
+            library = [base for base in cls.__mro__[1:]
+                       if not base.__module__.startswith(("alcourse", "builtins"))]
             for name in vars(cls):
                 method = vars(cls)[name]
                 if inspect.isfunction(method) and name.startswith("_") and not name.startswith("__") \

@@ -35,8 +35,9 @@ HOW_TO = """\
    browser-only version it is kept in that browser on that device.)
 3. For written answers, click in the box under the question and type. Your
    answer is saved as you type.
-4. Run the self-check at the end, then use the **Hand in** step (or, on your
-   JupyterHub, submit the module in the Assignments tab)."""
+4. At the end, the self-check lists anything still to do (press **Check again** after
+   answering). Then use the **Hand in** step (or, on your JupyterHub, submit the module
+   in the Assignments tab)."""
 
 
 def _meta(grade_id: str, *, locked: bool = True, grade: bool = False, solution: bool = False,
@@ -103,10 +104,11 @@ def simulation_cells(sim: SimulationSpec) -> list[nbformat.NotebookNode]:
     """
     slug = sim.id.replace(".", "-")
     criteria = "\n".join(f"- {c.label} ({c.points:g} marks)" for c in sim.criteria)
-    cells = [_md(f"## Simulation: {sim.title}\n\nRun the next cell to start (or carry on). "
+    cells = [_md(f"## Simulation: {sim.title}\n\nThe simulator below starts where you left off. "
                  f"Your trainer grades the path you finish with against these criteria:\n\n{criteria}"),
              _code(f'course.simulation("{sim.id}")', f"simulation-{slug}"),
-             _md("**Check your simulation.** Run the cells below to see how far you have played. "
+             _md("**Where your simulation stands.** The notes below show how far you had played when "
+                 "this module opened; to bring them up to date, choose *Run → Run All Cells*. "
                  "Your trainer's grading replays your saved choices in the same cells.")]
     for c in sim.criteria:
         cells.append(_code(
@@ -128,7 +130,8 @@ def own_words_cells(sim_id: str, own: OwnWords) -> list[nbformat.NotebookNode]:
     task_meta["nbgrader"]["task"] = True  # an nbgrader "manually graded task": never scored automatically
     scheme = "\n".join(f"- {line}" for line in own.mark_scheme)
     return [_md(f"## {own.title} ({own.points} marks)\n\n{own.prompt}\n\n"
-                "*Run the next cell to see the lines you typed, each in its moment.*"),
+                "*Below are the lines you typed, each in its moment, as they stood when this module "
+                "opened (choose Run → Run All Cells to bring them up to date).*"),
             _code(f'course.own_words("{sim_id}")', f"ownwords-show-{slug}"),
             _md(f"**Your trainer marks your own words above ({own.points} marks).**\n\n"
                 "=== BEGIN MARK SCHEME ===\n\n"
@@ -160,8 +163,9 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
                                "exercise-" + spec.id.replace(".", "-")))
         elif block.check:
             exercise = cur.exercise(block.check)
-            cells.append(_md(f"**Check: {exercise.title.rstrip('.?!')}.** Run the next cell to see how many "
-                             "you have answered. Your trainer's grading uses the same cell."))
+            cells.append(_md(f"**Check: {exercise.title.rstrip('.?!')}.** The note below shows how many you "
+                             "had answered when this module opened. Your trainer's grading uses the same "
+                             "cell."))
             cells.append(_code(
                 f'course.progress("{exercise.id}")\n'
                 "### BEGIN HIDDEN TESTS\n"
@@ -173,8 +177,8 @@ def module_notebook(module: Module, cur: Curriculum) -> nbformat.NotebookNode:
             cells += simulation_cells(block.simulation)
         elif block.reflection is not None:
             cells += reflection_cells(block.reflection)
-    cells.append(_md("## Before you submit\n\nRun the cell below. It lists anything you have not "
-                     "answered yet. It does not show marks."))
+    cells.append(_md("## Before you hand in\n\nThe list below shows anything you have not answered yet. "
+                     "After answering, press **Check again**. It does not show marks."))
     cells.append(_code("course.self_check()", "self-check"))
     cells.append(_md("## Summary\n\n" + "\n".join(f"- {s}" for s in module.summary)))
     cells += handin_cells(module)  # issue 10: the Hand in step ends every module

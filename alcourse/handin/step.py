@@ -22,7 +22,7 @@ TEXT = """\
 When you have finished, hand in this module. You need nothing else.
 
 1. Save the notebook: **Ctrl + S** (Cmd + S on a Mac).
-2. Run the cell below. Type **the id your trainer gave you** and **your name**, then press
+2. Below, type **the id your trainer gave you** and **your name**, then press
    **Make my hand-in file**.
 3. You get one file, `{module}--YOUR-ID.alcourse.zip`. Press **Download** to save it on your
    computer (when you work in the browser, this is the only copy outside the browser).

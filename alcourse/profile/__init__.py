@@ -114,7 +114,8 @@ def start_page(modules: list[tuple[str, str]]) -> str:
              "3. Answer by choosing options; feedback appears at once. Written answers go in the "
              "box under each question. Everything is saved as you go, in the module's "
              "*answers* file beside the notebook: leave that file where it is.",
-             "4. At the end of the module, run the self-check cell: it lists anything still to do.",
+             "4. At the end of the module, the self-check lists anything still to do (press "
+             "**Check again** after answering).",
              "", "## Handing in", "",
              "When the self-check says everything has an answer, hand the module in as your trainer "
              "told you (on a JupyterHub: *Nbgrader → Assignment List*, then **Submit**). Your "
