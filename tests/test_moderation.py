@@ -178,3 +178,43 @@ def test_weighted_kappa_per_criterion_counts_half_marks_along_the_scale():
     found = agreement([["0", "1", "2", "2"], ["0", "2", "2", "1"]], ordered=_scale(2))
     assert found.value == pytest.approx(1 - 0.5 / 0.875, abs=1e-4)
     assert found.statistic == "Cohen's kappa (linear weights)"
+
+
+def test_own_words_from_the_simulator_are_moderated_with_their_mark_scheme(tmp_path):
+    """Issue 13: the lines a trainee typed in the simulator are marked by hand, so they are moderated."""
+    from nbgrader.api import Gradebook
+
+    from alcourse.curriculum import load_curriculum
+    from alcourse.session import own_words_grade_id
+
+    module = "m09-simulated-set"
+    sim = next(s for s in load_curriculum().module(module).simulations() if s.own_words is not None)
+    own = own_words_grade_id(sim.id)
+    show = "ownwords-show-" + sim.id.replace(".", "-")
+    folder = CourseFolder.init(tmp_path / "cohort")
+    with Gradebook(folder.db_url, folder.course_id) as gb:
+        gb.add_assignment(module)
+        gb.add_notebook(module, module)
+        gb.add_task_cell(own, module, module, max_score=sim.own_words.points, cell_type="markdown")
+        for i in range(6):
+            student = f"t{i:02d}"
+            gb.add_student(student)
+            gb.add_submission(module, student)
+            grade = gb.find_grade(own, module, module, student)
+            grade.manual_score, grade.needs_manual_grade = float(i % (sim.own_words.points + 1)), False
+            cells = [{"cell_type": "code", "metadata": {"nbgrader": {"grade_id": show}}, "source": "",
+                      "outputs": [{"output_type": "display_data", "metadata": {},
+                                   "data": {"text/plain": [f"Meeting 2, decision 1: 'Line of trainee {i}'\n",
+                                                           "  named as: catalytic"],
+                                            "text/html": "<p>html</p>"}}]}]
+            path = folder.root / "autograded" / student / module / f"{module}.ipynb"
+            path.parent.mkdir(parents=True)
+            path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+        gb.db.commit()
+    assert main(["moderate", str(folder.root), module, "--sample", "3", "--seed", "1"]) == 0
+    base = folder.root / "moderation" / module
+    sample = json.loads((base / "sample.json").read_text())["pieces"]
+    assert len(sample) == 3 and {p["cell"] for p in sample} == {own}
+    page = (base / "second-marker.html").read_text()
+    assert page.count("Line of trainee") == 3 and "named as: catalytic" in page
+    assert sim.own_words.mark_scheme[0] in page.replace("&#39;", "'").replace("&quot;", '"')

@@ -1,4 +1,5 @@
-"""Internal moderation: a second marker re-marks a seeded, stratified sample of written reflections.
+"""Internal moderation: a second marker re-marks a seeded, stratified sample of hand-marked work
+(written reflections, and the lines a trainee typed in the simulator).
 
 Steps (``alcourse moderate``): draw the sample and write the blind form
 (:mod:`~alcourse.moderation.sample`, :mod:`~alcourse.moderation.forms`), import the

@@ -24,7 +24,7 @@ from alcourse.moderation.forms import (
     read_second,
     save_sample,
 )
-from alcourse.moderation.sample import draw, graded_pieces, parse_size
+from alcourse.moderation.sample import OWN_WORDS_PREFIX, draw, graded_pieces, parse_size
 from alcourse.observe.agree import Agreement, agreement
 from alcourse.observe.files import write_atomic
 
@@ -58,8 +58,8 @@ def draw_sample(course: CourseFolder, module: str, size: str, seed: int, by: str
     except MissingEntry:
         raise UserError(f"{module}: not in the gradebook of {course.root}; give a released module") from None
     if not pieces:
-        raise UserError(f"{module}: no written reflection has been graded by hand yet; grade some in "
-                        "formgrader first")
+        raise UserError(f"{module}: nothing written (a reflection or own words) has been graded by hand "
+                        "yet; grade some in formgrader first")
     picked = draw(pieces, parse_size(size, len(pieces)), seed)
     sampled = [Sampled(f"P{i:02d}", p) for i, p in enumerate(picked, start=1)]
     save_sample(course.root, module, sampled, seed, by, when)
@@ -69,27 +69,42 @@ def draw_sample(course: CourseFolder, module: str, size: str, seed: int, by: str
 
 
 def _answer(course: CourseFolder, s: Sampled) -> str:
+    """The piece as the trainee left it: a reflection is its cell's text; own words are the lines
+    the cell before the task showed when the submission was graded."""
     path = course.root / "autograded" / s.piece.student / s.piece.module / f"{s.piece.notebook}.ipynb"
     try:
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     except (OSError, ValueError, KeyError):
         return ""
+    own_words = s.piece.cell.startswith(OWN_WORDS_PREFIX)
+    wanted = ("ownwords-show-" + s.piece.cell.removeprefix(OWN_WORDS_PREFIX)) if own_words else s.piece.cell
     for cell in cells:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == s.piece.cell:
-            source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else str(source)
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") != wanted:
+            continue
+        if own_words:
+            return "".join(_joined(out.get("data", {}).get("text/plain", out.get("text", "")))
+                           for out in cell.get("outputs", []))
+        return _joined(cell.get("source", ""))
     return ""
+
+
+def _joined(text: object) -> str:
+    return "".join(text) if isinstance(text, list) else str(text)
 
 
 def _schemes(module: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     from alcourse.curriculum import load_curriculum
-    from alcourse.session import reflection_grade_id
+    from alcourse.session import own_words_grade_id, reflection_grade_id
 
     try:
         m = load_curriculum().module(module)
     except KeyError:
         return {}
-    return {reflection_grade_id(r.id): (r.prompt, r.mark_scheme) for r in m.reflections()}
+    schemes = {reflection_grade_id(r.id): (r.prompt, r.mark_scheme) for r in m.reflections()}
+    for sim in m.simulations():
+        if sim.own_words is not None:
+            schemes[own_words_grade_id(sim.id)] = (sim.own_words.prompt, sim.own_words.mark_scheme)
+    return schemes
 
 
 def blind_page(course: CourseFolder, module: str, sampled: list[Sampled]) -> str:

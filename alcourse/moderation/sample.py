@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from alcourse.errors import UserError
 
 REFLECTION_PREFIX = "reflection-"
+OWN_WORDS_PREFIX = "ownwords-"  # the lines a trainee typed in the simulator, marked by hand
+MODERATED = (REFLECTION_PREFIX, OWN_WORDS_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,8 @@ def draw(pieces: Sequence[Piece], size: int, seed: int) -> list[Piece]:
 
 
 def graded_pieces(gb: object, module: str) -> list[Piece]:
-    """Every written reflection in ``module`` that a marker has graded by hand (nbgrader gradebook)."""
+    """Every written reflection and simulator own-words task in ``module`` that a marker has graded
+    by hand (nbgrader gradebook)."""
     from nbgrader.api import Gradebook
 
     assert isinstance(gb, Gradebook)
@@ -98,7 +101,7 @@ def graded_pieces(gb: object, module: str) -> list[Piece]:
     for submission in assignment.submissions:
         for nb in submission.notebooks:
             for grade in nb.grades:
-                if (grade.name.startswith(REFLECTION_PREFIX) and grade.manual_score is not None
+                if (grade.name.startswith(MODERATED) and grade.manual_score is not None
                         and not grade.needs_manual_grade):
                     found.append(Piece(submission.student.id, module, nb.name, grade.name,
                                        float(grade.max_score), float(grade.manual_score)))
