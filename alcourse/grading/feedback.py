@@ -3,10 +3,10 @@
 nbgrader's ``generate_feedback`` renders each autograded notebook with the
 trainer's scores and comments, through nbconvert. Here it renders with alcourse's nbconvert
 template (``alcourse/templates/nbconvert/feedback/alcourse_feedback.html.j2``), which extends
-nbgrader's ``feedback`` template: the page says its language, loads nothing from another site (nbgrader's loads MathJax
-from a CDN; the course has no mathematics), and its ``<main>`` starts with a summary: the status,
-the score, and for every exercise the trainee's first choices with the checker's feedback
-sentence. The summary reaches the template through nbconvert's resources
+nbgrader's ``feedback`` template: the page says its language, loads nothing from another site
+(nbgrader's loads MathJax from a CDN; the course has no mathematics), and its ``<main>`` starts
+with a summary: the status, the score, and for every exercise the trainee's first choices with
+the checker's feedback sentence. The summary reaches the template through nbconvert's resources
 (:class:`~alcourse.grading.preprocessors.FeedbackSummary`). The scores are nbgrader's
 gradebook's; the first choices and feedback sentences are what the graded notebook
 recorded (see :mod:`alcourse.grading.recorded`), so a later content edit changes neither.

@@ -18,4 +18,5 @@ from alcourse.grading.preprocessors.readable_exercises import ReadableExercises
 from alcourse.grading.preprocessors.restore_cells import RESTORED_NOTE, RestoreCells
 from alcourse.grading.preprocessors.sandboxed_execute import SandboxedExecute
 
-__all__ = ["RESTORED_NOTE", "FeedbackSummary", "Incident", "ReadableExercises", "RestoreCells", "SandboxedExecute"]
+__all__ = ["RESTORED_NOTE", "FeedbackSummary", "Incident", "ReadableExercises", "RestoreCells",
+           "SandboxedExecute"]
