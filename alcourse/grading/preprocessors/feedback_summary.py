@@ -4,8 +4,9 @@ The summary (status, score, first choices and why) is rendered beforehand by
 :func:`alcourse.grading.feedback.summary_html`, one per trainee, and configured here as
 ``FeedbackSummary.summaries`` (trainee id → HTML): traitlets configuration carries strings, and
 nbgrader makes one preprocessor for every trainee's notebook. This one puts the trainee's summary
-in ``resources["alcourse"]["summary"]``, where the ``alcourse_feedback`` nbconvert template
-(``alcourse/templates/nbconvert``) writes it at the top of the page's ``<main>``.
+in ``resources["alcourse"]["summary"]``, where alcourse's nbconvert template
+(``alcourse/templates/nbconvert/feedback/alcourse_feedback.html.j2``) writes it at the top of the
+page's ``<main>``.
 
 >>> from nbformat.v4 import new_notebook
 >>> pp = FeedbackSummary(summaries={"ann": "<section>Ann</section>"})
