@@ -366,6 +366,78 @@ def _missed_questions(text: str) -> set[tuple[str, str]]:
             re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', section)}
 
 
+class _Landmarks(HTMLParser):
+    """Each <main> of a page, and for each start tag the <main>s open around it; every src and href."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mains: list[list[tuple[str, dict[str, str | None]]]] = []
+        self.depth = 0
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.links += [v for k, v in attrs.items() if k in ("src", "href") and v]
+        if tag == "main":
+            self.depth += 1
+            self.mains.append([])
+        elif self.depth:
+            self.mains[-1].append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.depth -= 1
+
+
+def assert_feedback_page_shape(text: str, summary_text: str) -> None:
+    """lang="en", one <main> whose first element is the summary, and no remote address at all."""
+    page = _Landmarks()
+    page.feed(text)
+    assert re.search(r'<html lang="en"\s*>', text), text[:200]
+    assert len(page.mains) == 1 and page.depth == 0, f"{len(page.mains)} <main> elements"
+    first = next((tag, a) for tag, a in page.mains[0] if tag not in ("style", "script"))
+    assert first[0] == "section" and first[1].get("class") == "alcourse-summary", first
+    assert summary_text in html.unescape(text.split("<main>", 1)[1].split("</section>", 1)[0])
+    remote = [u for u in page.links if re.match(r"\s*(https?:)?//", u, re.I)]
+    assert remote == [], remote
+    # nor from a stylesheet (a licence comment may name a web address: that is not a fetch)
+    assert not re.search(r"(url\(|@import)\s*[\"']?\s*(https?:)?//", text, re.I)
+
+
+def test_the_feedback_template_puts_the_summary_in_one_main_and_loads_nothing_remote():
+    """The template alone, through nbconvert with the configuration feedback.generate gives nbgrader."""
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_markdown_cell, new_notebook
+    from traitlets.config import Config
+
+    from alcourse.grading.feedback import TEMPLATE_FILE, template_basedirs
+    from alcourse.grading.preprocessors import FeedbackSummary
+
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"  # what nbgrader's API always asks for
+    config.HTMLExporter.template_file = TEMPLATE_FILE
+    config.HTMLExporter.extra_template_basedirs = [str(d) for d in template_basedirs()]
+    # where nbgrader's GenerateFeedback has the page's bootstrap.min.css found
+    config.HTMLExporter.extra_template_paths = [
+        str(template_basedirs()[0].parent / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    config.FeedbackSummary.summaries = {
+        "ann": '<section class="alcourse-summary"><h1>Feedback: Ann &amp; co</h1></section>'}
+    exporter = HTMLExporter(config=config)
+    exporter.register_preprocessor(FeedbackSummary(config=config), enabled=True)
+    nb = new_notebook(cells=[new_markdown_cell("# The notebook\n\n$x^2$ stays text")])
+    resources = {"nbgrader": {"student": "ann", "assignment": MODULE, "notebook": MODULE, "score": 3.0,
+                              "max_score": 4.0, "late_penalty": 0}}
+    text, _ = exporter.from_notebook_node(nb, resources=resources)
+    assert_feedback_page_shape(text, "Feedback: Ann & co")
+    assert "The notebook" in text and f"{MODULE} (Score: 3.0 / 4.0)" in text
+    assert not re.search(r"mathjax|require(\.min)?\.js", text, re.I)
+    # the page without the summary preprocessor is not this template's output
+    bare = Config(config)
+    del bare.HTMLExporter["template_file"]
+    assert "alcourse-summary" not in HTMLExporter(config=bare).from_notebook_node(nb, resources=dict(
+        resources))[0]
+
+
 def test_feedback_opens_offline_and_shows_first_choices(cohort):
     proc = run("feedback", str(cohort["folder"].root), MODULE)
     assert proc.returncode == 0, proc.stderr
@@ -375,6 +447,7 @@ def test_feedback_opens_offline_and_shows_first_choices(cohort):
     text = page_path.read_text()
     assert _remote(_parse(text)) == []
     assert not re.search(r"<script[^>]*>[^<]*MathJax", text, re.I)
+    assert_feedback_page_shape(text, f"Feedback: {_cur().module(MODULE).title}")
     total = sum(cohort["expected"][student].values())
     assert f"Score: {total:g} out of {_max():g}" in text
     assert "Your results by competence" in text and "Contracting and ground rules" in text

@@ -48,6 +48,10 @@ def test_the_installed_package_is_used_not_the_checkout(installed):
     assert proc.stdout.strip().startswith(str(target))
     assert not (target / "notebooks").exists() and not (target / "alcourse" / "notebooks").exists()
     assert (target / "alcourse" / "hub" / "templates" / "jupyterhub_config.py.j2").is_file()
+    # the feedback page's nbconvert template, found by nbconvert in the installed package
+    from alcourse.grading.feedback import TEMPLATE_FILE
+
+    assert (target / "alcourse" / "templates" / "nbconvert" / "feedback" / TEMPLATE_FILE).is_file()
 
 
 def test_course_init_release_grade_and_simulate_from_the_wheel(installed):
@@ -74,6 +78,12 @@ def test_course_init_release_grade_and_simulate_from_the_wheel(installed):
     full = sum(ex.max_points for ex in cur.module_exercises(MODULE))
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("ann"))
     assert f"{full:g} / " in line and "graded" in line, line
+    # ann's feedback page, rendered with the wheel's nbconvert template
+    proc = run(installed, "feedback", str(course), MODULE)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    page = (course / "feedback" / "ann" / MODULE / f"{MODULE}.html").read_text()
+    assert '<html lang="en">' in page and page.count("<main>") == 1
+    assert page.index('class="alcourse-summary"') < page.index('id="notebook"')
     out = base / "runs.csv"
     proc = run(installed, "simulate", "discharge-improvement", "--runs", "3", "--seed", "1",
                "--out", str(out))

@@ -1,21 +1,25 @@
 """Per-trainee feedback pages that open offline.
 
 nbgrader's ``generate_feedback`` renders each autograded notebook with the
-trainer's scores and comments. Its pages load MathJax from a CDN; here every
-remote script and stylesheet is removed (the course has no mathematics), and a
-summary is put at the top: the status, the score, and for every exercise the
-trainee's first choices with the checker's feedback sentence. The scores are
-nbgrader's gradebook's; the first choices and feedback sentences are what the graded notebook
+trainer's scores and comments, through nbconvert. Here it renders with alcourse's nbconvert
+template (``alcourse/templates/nbconvert/feedback/alcourse_feedback.html.j2``), which extends
+nbgrader's ``feedback`` template: the page says its language, loads nothing from another site
+(nbgrader's loads MathJax from a CDN; the course has no mathematics), and its ``<main>`` starts
+with a summary: the status, the score, and for every exercise the trainee's first choices with
+the checker's feedback sentence. The summary reaches the template through nbconvert's resources
+(:class:`~alcourse.grading.preprocessors.FeedbackSummary`). The scores are nbgrader's
+gradebook's; the first choices and feedback sentences are what the graded notebook
 recorded (see :mod:`alcourse.grading.recorded`), so a later content edit changes neither.
 A submission that failed gets a page saying why instead of a score.
 
->>> make_offline('<script src="https://cdn.example/x.js"></script><p>kept</p>')
-'<p>kept</p>'
+>>> [(d / "feedback").is_dir() for d in template_basedirs()]
+[True, True]
+>>> (template_basedirs()[1] / "feedback" / TEMPLATE_FILE).is_file()
+True
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +33,11 @@ from alcourse.grading.recorded import graded_notebook, read_checks
 from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL, NOT_SUBMITTED
 from alcourse.render import render
 
-REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=[\"']?(?:https?:)?//[^>]*>\s*</script>", re.I | re.S)
-MATHJAX_CONFIG = re.compile(r"<script\b[^>]*type=[\"']text/x-mathjax-config[\"'][^>]*>.*?</script>",
-                            re.I | re.S)
-REMOTE_LINK = re.compile(r"<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>", re.I | re.S)
+# nbgrader's API renders feedback with the nbconvert template named "feedback" whatever the
+# configuration says; this file, in alcourse's own "feedback" folder, extends nbgrader's index.html.j2
+TEMPLATE_FILE = "alcourse_feedback.html.j2"
+
+
 @dataclass(frozen=True)
 class FeedbackRun:
     written: list[Path]
@@ -41,11 +46,13 @@ class FeedbackRun:
     not_submitted: list[str] = field(default_factory=list)  # names (ids without one)
 
 
-def make_offline(page: str) -> str:
-    """Drop everything a page would fetch from another site."""
-    page = REMOTE_SCRIPT.sub("", page)
-    page = MATHJAX_CONFIG.sub("", page)
-    return REMOTE_LINK.sub("", page)
+def template_basedirs() -> list[Path]:
+    """nbgrader's nbconvert templates (``feedback``, which ours extends) and alcourse's."""
+    import nbgrader
+
+    # where nbgrader's GenerateFeedback finds them when the configuration names none
+    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+    return [nbgrader_templates, Path(__file__).parents[1] / "templates" / "nbconvert"]
 
 
 def _score(row: CohortRow) -> str:
@@ -84,22 +91,13 @@ def failure_page(row: CohortRow, cur: Curriculum) -> str:
                   what=row.state.for_trainee or could_not_run(), not_zero=NOT_ZERO)
 
 
-def _inject(page: str, summary: str) -> str:
-    page = make_offline(page)
-    if '<html lang=' not in page:
-        page = page.replace("<html>", '<html lang="en">', 1)
-    match = re.search(r"<body[^>]*>", page)
-    if not match:
-        return summary + page
-    return page[:match.end()] + "\n<main>\n" + summary + page[match.end():].replace(
-        "</body>", "</main>\n</body>", 1)
-
-
 def generate(folder: CourseFolder, module_id: str, cur: Curriculum) -> FeedbackRun:
-    """nbgrader feedback for every graded submission of a module, made offline and summarised."""
+    """nbgrader feedback for every graded submission of a module, offline and summarised."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.apps import NbGraderAPI
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+    from alcourse.grading.preprocessors import FeedbackSummary
 
     cur.module(module_id)
     rows = [r for r in collect(folder, [module_id]) if r.module == module_id]
@@ -112,7 +110,13 @@ def generate(folder: CourseFolder, module_id: str, cur: Curriculum) -> FeedbackR
     if gradable:
         config = folder.config()
         # the checks' hidden tests are code a trainee cannot use; nbgrader's own preprocessor drops them
-        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+        config.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+                                                 FeedbackSummary]
+        config.FeedbackSummary.summaries = {
+            row.student: summary_html(row, cur, graded_notebook(folder.root, row.student, module_id))
+            for row in gradable}
+        config.HTMLExporter.template_file = TEMPLATE_FILE
+        config.HTMLExporter.extra_template_basedirs = [str(d) for d in template_basedirs()]
         api = NbGraderAPI(config=config)
         with CourseLock(folder.root / ".alcourse" / "gradebook.lock").held():
             for row in gradable:
@@ -122,12 +126,8 @@ def generate(folder: CourseFolder, module_id: str, cur: Curriculum) -> FeedbackR
                                       f"{(result.get('error') or result.get('log') or '').strip()[-400:]}")
     for row in gradable:
         page_path = out_dir / row.student / module_id / f"{module_id}.html"
-        if not page_path.exists():
-            continue
-        page = page_path.read_text(encoding="utf-8")
-        summary = summary_html(row, cur, graded_notebook(folder.root, row.student, module_id))
-        page_path.write_text(_inject(page, summary), encoding="utf-8")
-        written.append(page_path)
+        if page_path.exists():
+            written.append(page_path)
     for row in rows:
         if row.state.label == FAILED:
             target = out_dir / row.student / module_id / f"{module_id}.html"
