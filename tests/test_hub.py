@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 from pathlib import Path
 
@@ -147,6 +148,9 @@ def test_trainer_collects_grades_and_returns_feedback_the_trainee_fetches(hub, r
     assert reply["success"], reply
     pages = list(Path(f"/home/{a}/{hub.cohort}/{MODULE}/feedback").glob(f"*/{MODULE}.html"))
     assert len(pages) == 1 and "Score" in pages[0].read_text()
+    # the course's own page: its summary at the top, nothing fetched from another site
+    page = pages[0].read_text()
+    assert "alcourse-summary" in page and not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     # nobody else's feedback reached this trainee, nor this one's anyone else
     assert not Path(f"/home/{hub.trainees[1]}/{hub.cohort}/{MODULE}/feedback").exists()
 

@@ -73,6 +73,7 @@ def grade(folder: HubFolder, module: str, jobs: int = 2, again: bool = False) ->
 
 
 def feedback(folder: HubFolder, module: str) -> str:
-    """nbgrader's feedback pages, released to each trainee's Assignments tab."""
-    out = run_as_grader(folder, _py("nbgrader", "generate_feedback", module, "--force"))
+    """The course's feedback pages (nbgrader's, offline, with the alcourse summary at the top),
+    released to each trainee's Assignments tab by nbgrader."""
+    out = run_as_grader(folder, _py("alcourse.cli", "feedback", str(folder.course), module))
     return out + run_as_grader(folder, _py("nbgrader", "release_feedback", module))
