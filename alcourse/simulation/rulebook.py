@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,9 @@ class Event:
     fit: dict[str, float]
     resolved: tuple[Op, ...]
     unresolved: tuple[Op, ...]
+    pure: bool = False
+    """Checking it draws no random number and changes nothing before the decision, so once it
+    has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,28 @@ class Move:
 
 
 @dataclass(frozen=True)
+class HookTable:
+    """One hook's events, in order, narrowed by the turn kind their first conditions need.
+
+    The engine checks the question hooks at every turn; looking the kind up once here
+    replaces testing each event's kind gate in turn (the order of the rest is kept).
+    """
+
+    by_kind: dict[str, tuple[Event, ...]]
+    ungated: tuple[Event, ...]
+    """The events of a turn of any other kind (or none): those that need no kind."""
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> HookTable:
+        kinds = {e.gate_kind for e in events if e.gate_kind}
+        return cls({kind: tuple(e for e in events if e.gate_kind in ("", kind)) for kind in kinds},
+                   tuple(e for e in events if not e.gate_kind))
+
+    def events(self, kind: Any) -> tuple[Event, ...]:
+        return self.by_kind.get(kind, self.ungated) if kind else self.ungated
+
+
+@dataclass(frozen=True)
 class Rulebook:
     events: dict[str, Event]
     moves: dict[str, Move]
@@ -190,6 +216,11 @@ class Rulebook:
     hooks: dict[str, tuple[Event, ...]]
     shared: dict[str, tuple[Op, ...]] = field(default_factory=dict)
     """Effects every event has, and those every rule-breaking event has (``every-``/``rule-`` keys)."""
+    tables: dict[str, HookTable] = field(init=False, repr=False, compare=False)
+    """``hooks`` by turn kind (built from ``hooks``)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", {at: HookTable.of(events) for at, events in self.hooks.items()})
 
     @property
     def heron(self) -> tuple[str, ...]:
@@ -306,9 +337,10 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
     return value
 
 
+# the operator module's functions: the same comparisons, without a Python frame per call
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+    "!=": operator.ne}
 
 
 def _check(node: Any, where: _Where) -> Check:
@@ -330,32 +362,42 @@ def _check(node: Any, where: _Where) -> Check:
             return lambda ctx, m: m is not None and trait in m.traits
         raise where.fail(f"{node!r}: only member, speaker or presenter can have a trait")
     if len(words) == 3 and words[1] in _COMPARE:
-        left, right = _term(words[0], where), _term(words[2], where, literal_ok=True)
-        compare = _COMPARE[words[1]]
-        fast = _fast_compare(words[0], words[1], words[2])
-        if fast is not None:
-            return fast
-
-        def check(ctx: Ctx, m: Any) -> bool:
-            a, b = left(ctx, m), right(ctx, m)
-            return a is not None and b is not None and compare(a, b)
-
-        return check
+        return _compare(words[0], words[1], words[2], where)
     raise where.fail(f"{node!r} is not a condition; write \"A < B\" (or <=, >, >=, ==, !=), "
                      "\"WHO has TRAIT\" or \"chance A\"")
 
 
-def _fast_compare(left: str, op: str, right: str) -> Check | None:
-    """A one-call check for the commonest shape, ``SIGNAL op NUMBER-or-PARAMETER``."""
-    if left not in STORED_SIGNALS:
-        return None
+_VARIES = object()
+
+
+def _constant(text: str) -> Any:
+    """The value of a right-hand side that is a number or a word, else ``_VARIES``."""
+    if _NUMBER.match(text):
+        return float(text)
+    if (_TOKEN.search(text) or text.startswith("trait:") or "." in text or text in PARAMETER_NAMES
+            or text in SIGNALS):
+        return _VARIES
+    return text
+
+
+def _compare(left: str, op: str, right: str, where: _Where) -> Check:
+    """``A op B`` as one closure for its shape: conditions are checked at every turn, so each
+    call saved counts. A missing value (no presenter, no signal yet) makes it false."""
+    read, other = _term(left, where), _term(right, where, literal_ok=True)
     compare = _COMPARE[op]
-    if _NUMBER.match(right):
-        number = float(right)
-        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, number)
+    constant = _constant(right)
+    if left in STORED_SIGNALS:  # read directly: these are checked at every turn
+        if constant is not _VARIES:
+            return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, constant)
+        if right in PARAMETER_NAMES:
+            return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, getattr(ctx.p, right))
+        return lambda ctx, m: ((v := ctx.signals.get(left)) is not None and (w := other(ctx, m)) is not None
+                               and compare(v, w))
+    if constant is not _VARIES:
+        return lambda ctx, m: (v := read(ctx, m)) is not None and compare(v, constant)
     if right in PARAMETER_NAMES:
-        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, getattr(ctx.p, right))
-    return None
+        return lambda ctx, m: (v := read(ctx, m)) is not None and compare(v, getattr(ctx.p, right))
+    return lambda ctx, m: (v := read(ctx, m)) is not None and (w := other(ctx, m)) is not None and compare(v, w)
 
 
 def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
@@ -488,6 +530,8 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
     if most not in MEMBER_READ:
         raise where.fail(f"most/else_most: {most!r}; allowed: {', '.join(sorted(MEMBER_READ))}")
     trait = node.get("trait")
+    # an attribute is read by attrgetter, in C: dominance picks a member after every turn
+    plain = None if most in ("airtime", "airtime_share") else operator.attrgetter(most)
 
     def pick(ctx: Ctx, m: Any) -> Any:
         others = ctx.others()
@@ -497,6 +541,11 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
             found = next((o for o in others if trait in o.traits), None)
             if found is not None:
                 return found
+        if plain is not None:
+            return max(others, key=plain)
+        if most == "airtime":
+            airtime = ctx.airtime
+            return max(others, key=lambda o: airtime.get(o.id, 0.0))
         return max(others, key=lambda o: _member_value(o, most, ctx))
 
     return pick
@@ -546,7 +595,20 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
         self_correct=spec.self_correct, fit=dict(spec.fit),
         resolved=_ops(node.get("resolved", []), at("resolved"), names),
         unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
+        pure=(spec.repeat != "always" and spec.turn is None and not spec.tag and not spec.resets
+              and not _draws(spec.when) and not _draws(spec.who)),
     )
+
+
+def _draws(node: Any) -> bool:
+    """True if a condition (or any condition within ``node``) draws a random number."""
+    if isinstance(node, str):
+        return node.split()[:1] == ["chance"]
+    if isinstance(node, dict):
+        return any(_draws(value) for value in node.values())
+    if isinstance(node, list | tuple):
+        return any(_draws(item) for item in node)
+    return False
 
 
 def _about_meeting(condition: Any) -> bool:
