@@ -252,6 +252,8 @@ class Rulebook:
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _TOKEN = re.compile(r"//|\*|/")
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {"*": operator.mul, "//": operator.floordiv,
+                                                      "/": operator.truediv}
 
 
 def _line(node: Any, key: Any) -> int:
@@ -324,8 +326,14 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
     terms = [_atom(p, where, literal_ok and len(parts) == 1) for p in parts]
     if len(terms) == 1:
         return terms[0]
-    pairs = list(zip(ops, terms[1:], strict=True))
     first = terms[0]
+    if len(terms) == 2:  # the usual ``param*k``: one call, no loop
+        apply, second = _ARITHMETIC[ops[0]], terms[1]
+        if _NUMBER.match(parts[1]):
+            number = float(parts[1])
+            return lambda ctx, m: apply(first(ctx, m), number)
+        return lambda ctx, m: apply(first(ctx, m), second(ctx, m))
+    pairs = list(zip(ops, terms[1:], strict=True))
 
     def value(ctx: Ctx, m: Any) -> float:
         x: float = first(ctx, m)
@@ -400,19 +408,16 @@ def _compare(left: str, op: str, right: str, where: _Where) -> Check:
     return lambda ctx, m: (v := read(ctx, m)) is not None and (w := other(ctx, m)) is not None and compare(v, w)
 
 
-def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
-    if group == "member":
-        return () if m is None else (m,)
-    if group == "presenter":
-        return () if ctx.presenter is None else (ctx.presenter,)
-    if group == "present":
-        present: Sequence[Any] = ctx.present()
-        return present
-    if group == "others":
-        return [x for x in ctx.present() if x is not m]
-    if group == "quiet":
-        return [x for x in ctx.present() if "quiet" in x.traits]
-    return (ctx.set,) if group == "set" else (ctx,)
+# who an effect changes, by the WHO of [WHO, ATTRIBUTE, CHANGE] (looked up when compiled)
+_TARGETS: dict[str, Callable[[Ctx, Any], Sequence[Any]]] = {
+    "member": lambda ctx, m: () if m is None else (m,),
+    "presenter": lambda ctx, m: () if ctx.presenter is None else (ctx.presenter,),
+    "present": lambda ctx, m: ctx.present(),
+    "others": lambda ctx, m: [x for x in ctx.present() if x is not m],
+    "quiet": lambda ctx, m: [x for x in ctx.present() if "quiet" in x.traits],
+    "set": lambda ctx, m: (ctx.set,),
+    "slot": lambda ctx, m: (ctx,),
+}
 
 
 def _clamp(value: float) -> float:
@@ -460,11 +465,12 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     if attr not in UNIT | SETTABLE:
         raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
     sign, rest = change[:1], change[1:]
+    targets = _TARGETS[head]
     if sign == "=":
         value = _set_value(rest)
 
         def assign(ctx: Ctx, m: Any, move: str) -> None:
-            for target in _targets(head, ctx, m):
+            for target in targets(ctx, m):
                 setattr(target, attr, value)
 
         return assign
@@ -474,7 +480,7 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     amount = _term(rest, where)
 
     def shift(ctx: Ctx, m: Any, move: str) -> None:
-        for target in _targets(head, ctx, m):
+        for target in targets(ctx, m):
             x, d = getattr(target, attr), amount(ctx, m)
             setattr(target, attr, _clamp(x + d if sign == "+" else x - d if sign == "-" else x + d * (1 - x)))
 
