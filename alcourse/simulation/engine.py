@@ -394,35 +394,8 @@ class Simulation:
     # ----- events, as the rulebook declares them
     def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
-        asks = self._asks(at, member)
-        return (yield from asks) if asks is not None else None
-
-    def _asks(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None] | None:
-        """The decisions the events at this point call for, or None when no event happens.
-
-        The question hooks are checked three times a turn and mostly nothing happens: then
-        no generator is made. The last decision's outcome is the generator's return value.
-        """
-        events = self.book.tables[at].events(self.signals.get("kind"))
-        found = self._next_event(events, 0, member)
-        return None if found is None else self._deciding(events, found, member)
-
-    def _deciding(self, events: tuple[Event, ...], found: tuple[int, Member | None],
-                  member: Member | None) -> Generator[Decision, Intervention, str | None]:
         outcome = None
-        next_found: tuple[int, Member | None] | None = found
-        while next_found is not None:
-            index, who = next_found
-            outcome = yield from self._decide(events[index].id, who)
-            next_found = self._next_event(events, index + 1, member)
-        return outcome
-
-    def _next_event(self, events: tuple[Event, ...], start: int,
-                    member: Member | None) -> tuple[int, Member | None] | None:
-        """The first of ``events`` from ``start`` that happens and asks the adviser, and whom it
-        concerns; on the way, each event that happens says its turn and marks its member."""
-        for index in range(start, len(events)):
-            event = events[index]
+        for event in self.book.tables[at].events(self.signals.get("kind")):
             if event.pure and event.id in (self.meeting_events if event.repeat == "meeting"
                                            else self.slot_events):
                 continue
@@ -467,8 +440,8 @@ class Simulation:
                 if event.id in seen:
                     continue
                 seen.add(event.id)
-            return index, who
-        return None
+            outcome = yield from self._decide(event.id, who)
+        return outcome
 
     def _tag_last(self, speaker: str, event: str) -> None:
         rows = self.rows
@@ -667,12 +640,10 @@ class Simulation:
             signals["turn"], signals["turns_left"] = t, p.question_turns - 1 - t
             if t == scripted_at:
                 yield from self._scripted("questions")
-            if (asks := self._asks("question-turn", None)) is not None:
-                yield from asks
+            yield from self._hook("question-turn", None)
             speaker = self._pick(others)
             signals["instead"] = False
-            if (asks := self._asks("before-turn", speaker)) is not None:
-                yield from asks
+            yield from self._hook("before-turn", speaker)
             if signals["instead"]:
                 continue
             kind = self._turn_kind(speaker)
@@ -682,8 +653,7 @@ class Simulation:
             else:
                 signals["run"], signals["run_speaker"] = 0, ""
             signals["kind"] = kind
-            if (asks := self._asks("after-turn", speaker)) is not None:
-                yield from asks
+            yield from self._hook("after-turn", speaker)
 
         self.airtime = {}
         self.phase = "summary"
