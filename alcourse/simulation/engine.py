@@ -33,7 +33,7 @@ from alcourse.simulation.outcomes import (
 from alcourse.simulation.parameters import Parameters
 from alcourse.simulation.rulebook import NOBODY, Event, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Scenario
-from alcourse.simulation.turns import QUESTION_TYPES, Turn
+from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
 __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
@@ -300,10 +300,10 @@ class Simulation:
             member_name=member.name if member else "The set",
             presenter=self.presenter.id if self.presenter else "", stage=stage_of(self.set.autonomy),
             autonomy=self.set.autonomy, awareness=self.set.awareness, adherence=self.set.adherence,
-            dependence=sum(m.dependence for m in present) / max(1, len(present)),
+            dependence=sum([m.dependence for m in present]) / max(1, len(present)),
             turns_since_intervention=self.turn_counter - self.last_intervention,
             interventions_this_meeting=self.meeting_interventions,
-            present=tuple(m.id for m in present), label=spec.label, cue_template=spec.cue,
+            present=tuple([m.id for m in present]), label=spec.label, cue_template=spec.cue,
         )
         intervention = yield decision
         if not isinstance(intervention, Intervention):
@@ -388,7 +388,7 @@ class Simulation:
         rows = self.rows
         for i in range(len(rows) - 1, -1, -1):
             if rows[i].speaker == ADVISER and rows[i].move:
-                rows[i] = rows[i]._replace(outcome=outcome)
+                rows[i] = with_field(rows[i], OUTCOME, outcome)
                 return
 
     # ----- events, as the rulebook declares them
@@ -447,7 +447,7 @@ class Simulation:
         rows = self.rows
         for i in range(len(rows) - 1, -1, -1):
             if rows[i].speaker == speaker:
-                rows[i] = rows[i]._replace(event=event)
+                rows[i] = with_field(rows[i], EVENT, event)
                 return
 
     # ----- the meeting

@@ -205,7 +205,8 @@ class HookTable:
                    tuple(e for e in events if not e.gate_kind))
 
     def events(self, kind: Any) -> tuple[Event, ...]:
-        return self.by_kind.get(kind, self.ungated) if kind else self.ungated
+        """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
+        return self.by_kind.get(kind, self.ungated)
 
 
 @dataclass(frozen=True)
