@@ -232,6 +232,8 @@ class Simulation:
         self.signals: dict[str, Any] = {}
         """What the meeting knows at the current hook (turn, run, kind, ...), for event conditions."""
         self._others: list[Member] = []
+        self._present: tuple[Member, ...] = ()
+        """Who came to this meeting: set only when they arrive (see _attend), read at every event."""
         self._why: list[str] = []
         self._chance = 0.0
 
@@ -280,8 +282,9 @@ class Simulation:
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
         return round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
 
-    def present(self) -> list[Member]:
-        return [m for m in self.members if m.present]
+    def present(self) -> tuple[Member, ...]:
+        """The members at this meeting, in the set's order."""
+        return self._present
 
     def fit(self, event: str, move: str) -> float:
         row = self.fit_table.get(event)
@@ -508,7 +511,7 @@ class Simulation:
         for m in self.members:
             m.present = rng.random() < m.attendance or m.id in scripted
             m.weight = 1.0
-        present = self.present()
+        present = [m for m in self.members if m.present]
         if len(present) < 3:  # a set this small would be re-scheduled; the keenest come anyway
             for m in sorted(self.members, key=lambda m: -m.attendance):
                 if len(present) >= 3:
@@ -516,7 +519,8 @@ class Simulation:
                 if not m.present:
                     m.present = True
                     present.append(m)
-        return self.present()
+        self._present = tuple(m for m in self.members if m.present)
+        return list(self._present)
 
     def _meeting(self, number: int) -> Steps:
         p, rng = self.p, self.rng

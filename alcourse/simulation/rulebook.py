@@ -311,6 +311,11 @@ def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
         return lambda ctx, m: getattr(ctx.p, text)
     if text in STORED_SIGNALS:  # read directly: these are checked at every turn
         return lambda ctx, m: ctx.signals.get(text)
+    # the two the dominance event reads after every turn, read without ctx.signal's dispatch
+    if text == "airtime_total":
+        return lambda ctx, m: sum(ctx.airtime.values())
+    if text == "others":
+        return lambda ctx, m: len(ctx.others())
     if text in SIGNALS:
         return lambda ctx, m: ctx.signal(text)
     if literal_ok:
