@@ -587,12 +587,17 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
     when = node.get("when", []) if isinstance(node, dict) else []
     compiled = [_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
                 for i, c in enumerate(spec.when)]
+    gates, covered = _gates(spec)
+    # The gates decide before any condition runs, so the conditions they stand for are left out;
+    # the rest, up to the first chance, draw nothing and change nothing, so their order is free.
+    kept = [(raw, check) for i, (raw, check) in enumerate(zip(spec.when, compiled, strict=True))
+            if i not in covered]
     # Leading conditions about the meeting, not the member, run before choosing the member; a
     # chance ends the lead, so random draws keep their order.
     lead = 0
-    while lead < len(spec.when) and _about_meeting(spec.when[lead]):
+    while lead < len(kept) and _about_meeting(kept[lead][0]):
         lead += 1
-    pre, checks = tuple(compiled[:lead]), tuple(compiled[lead:])
+    pre, checks = tuple(c for _, c in kept[:lead]), tuple(c for _, c in kept[lead:])
     for label in ("cue", "persists"):
         try:
             getattr(spec, label).format(name="x")
@@ -600,7 +605,7 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
             raise at(label).fail("use {name} for the member concerned, and no other braces") from None
     return Event(
         id=event_id, label=spec.label, cue=spec.cue, persists=spec.persists, rule=spec.rule, at=spec.at,
-        select=_select(spec.who, at("who")), pre=pre, when=checks, repeat=spec.repeat, **_gates(spec),
+        select=_select(spec.who, at("who")), pre=pre, when=checks, repeat=spec.repeat, **gates,
         turn=spec.turn, tag=spec.tag,
         resets=spec.resets, scripted_turn=spec.scripted_turn,
         on_scripted=_ops(node.get("on_scripted", []), at("on_scripted"), names),
@@ -632,12 +637,14 @@ def _about_meeting(condition: Any) -> bool:
             and "speaker" not in condition and "trait:" not in condition)
 
 
-def _gates(spec: EventSpec) -> dict[str, Any]:
+def _gates(spec: EventSpec) -> tuple[dict[str, Any], frozenset[int]]:
     """Cheap tests that rule an event out before its conditions run (the engine checks events
-    at every turn). Only conditions before the first ``chance`` count, so skipping an event
-    never skips a random draw its conditions would have made."""
+    at every turn), and the conditions they stand for (which need not run again). Only
+    conditions before the first ``chance`` count, so skipping an event never skips a random
+    draw its conditions would have made."""
     kind, trait = "", ("", "")
-    for condition in spec.when:
+    covered: set[int] = set()
+    for index, condition in enumerate(spec.when):
         if not isinstance(condition, str):
             break
         words = condition.split()
@@ -645,12 +652,15 @@ def _gates(spec: EventSpec) -> dict[str, Any]:
             break
         if len(words) == 3 and words[0] == "kind" and words[1] == "==" and not kind:
             kind = words[2]
+            covered.add(index)
         if len(words) == 3 and words[1] == "has" and trait == ("", ""):
             if words[0] == "presenter":
                 trait = ("presenter", words[2])
+                covered.add(index)
             elif words[0] in ("member", "speaker") and spec.who in ("member", "speaker"):
                 trait = ("member", words[2])
-    return {"gate_kind": kind, "gate_trait": trait}
+                covered.add(index)
+    return {"gate_kind": kind, "gate_trait": trait}, frozenset(covered)
 
 
 def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -> Move:
