@@ -578,11 +578,13 @@ class Simulation:
     def _pick(self, candidates: list[Member]) -> Member:
         weights = []
         total = 0.0
+        dominant_weight = self.p.dominant_weight
         for m in candidates:
             w = (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
-            if "dominant" in m.traits and m.weight >= 1.0:
-                w *= self.p.dominant_weight
-            if "quiet" in m.traits:
+            traits = m.traits
+            if "dominant" in traits and m.weight >= 1.0:
+                w *= dominant_weight
+            if "quiet" in traits:
                 w *= 0.5
             total += w
             weights.append(total)

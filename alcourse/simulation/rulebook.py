@@ -404,14 +404,16 @@ def _compare(left: str, op: str, right: str, where: _Where) -> Check:
         if constant is not _VARIES:
             return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, constant)
         if right in PARAMETER_NAMES:
-            return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, getattr(ctx.p, right))
+            return lambda ctx, m: ((v := ctx.signals.get(left)) is not None
+                                   and compare(v, getattr(ctx.p, right)))
         return lambda ctx, m: ((v := ctx.signals.get(left)) is not None and (w := other(ctx, m)) is not None
                                and compare(v, w))
     if constant is not _VARIES:
         return lambda ctx, m: (v := read(ctx, m)) is not None and compare(v, constant)
     if right in PARAMETER_NAMES:
         return lambda ctx, m: (v := read(ctx, m)) is not None and compare(v, getattr(ctx.p, right))
-    return lambda ctx, m: (v := read(ctx, m)) is not None and (w := other(ctx, m)) is not None and compare(v, w)
+    return lambda ctx, m: ((v := read(ctx, m)) is not None and (w := other(ctx, m)) is not None
+                           and compare(v, w))
 
 
 # who an effect changes, by the WHO of [WHO, ATTRIBUTE, CHANGE] (looked up when compiled)
