@@ -576,7 +576,7 @@ class Simulation:
         self._close_meeting(start_row, present, insight_gains, [m.id for m in presenters])
 
     def _pick(self, candidates: list[Member]) -> Member:
-        weights = []
+        edges = []
         total = 0.0
         dominant_weight = self.p.dominant_weight
         for m in candidates:
@@ -587,9 +587,9 @@ class Simulation:
             if "quiet" in traits:
                 w *= 0.5
             total += w
-            weights.append(total)
+            edges.append(total)
         x = self.rng.random() * total
-        for m, edge in zip(candidates, weights, strict=True):
+        for m, edge in zip(candidates, edges, strict=True):
             if x < edge:
                 return m
         return candidates[-1]
