@@ -398,7 +398,8 @@ class Simulation:
     def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
         outcome = None
-        for event in self.book.tables[at].events(self.signals.get("kind")):
+        table = self.book.tables[at]  # HookTable.events, inlined: three hooks a turn
+        for event in table.by_kind.get(self.signals.get("kind"), table.ungated):
             if event.pure and event.id in (self.meeting_events if event.repeat == "meeting"
                                            else self.slot_events):
                 continue
