@@ -399,7 +399,7 @@ class Simulation:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
         outcome = None
         table = self.book.tables[at]  # HookTable.events, inlined: three hooks a turn
-        for event in table.by_kind.get(self.signals.get("kind"), table.ungated):
+        for event in table.by_kind.get(self.signals.get("kind", ""), table.ungated):
             if event.pure and event.id in (self.meeting_events if event.repeat == "meeting"
                                            else self.slot_events):
                 continue
