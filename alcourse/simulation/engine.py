@@ -33,7 +33,7 @@ from alcourse.simulation.outcomes import (
 from alcourse.simulation.parameters import Parameters
 from alcourse.simulation.rulebook import NOBODY, Event, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Scenario
-from alcourse.simulation.turns import QUESTION_TYPES, Turn
+from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
 __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
@@ -185,6 +185,7 @@ class Result:
         return pd.DataFrame([m.as_row() for m in self.meetings])
 
 
+_new_turn = tuple.__new__
 Policy = Callable[[Decision], Intervention]
 Steps = Generator[Decision, Intervention, None]
 
@@ -231,6 +232,8 @@ class Simulation:
         self.signals: dict[str, Any] = {}
         """What the meeting knows at the current hook (turn, run, kind, ...), for event conditions."""
         self._others: list[Member] = []
+        self._present: tuple[Member, ...] = ()
+        """Who came to this meeting: set only when they arrive (see _attend), read at every event."""
         self._why: list[str] = []
         self._chance = 0.0
 
@@ -271,15 +274,17 @@ class Simulation:
             self.airtime[speaker] += seconds
         presenter = self.presenter.id if self.presenter is not None else ""
         number = self.turn_counter if index < 0 else index
-        self.rows.append(Turn(self.meeting, self.phase, presenter, speaker, turn_type, seconds, event, move,
-                              target, outcome, text_key or turn_type, number, say, own))
+        # tuple.__new__ with every field, as Turn's own __new__ does, one Python call fewer per turn
+        self.rows.append(_new_turn(Turn, (self.meeting, self.phase, presenter, speaker, turn_type, seconds,
+                                          event, move, target, outcome, text_key or turn_type, number, say,
+                                          own)))
 
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
-        spread = self.p.talk_spread
-        return round(mean * scale * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        return round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
 
-    def present(self) -> list[Member]:
-        return [m for m in self.members if m.present]
+    def present(self) -> tuple[Member, ...]:
+        """The members at this meeting, in the set's order."""
+        return self._present
 
     def fit(self, event: str, move: str) -> float:
         row = self.fit_table.get(event)
@@ -298,10 +303,10 @@ class Simulation:
             member_name=member.name if member else "The set",
             presenter=self.presenter.id if self.presenter else "", stage=stage_of(self.set.autonomy),
             autonomy=self.set.autonomy, awareness=self.set.awareness, adherence=self.set.adherence,
-            dependence=sum(m.dependence for m in present) / max(1, len(present)),
+            dependence=sum([m.dependence for m in present]) / max(1, len(present)),
             turns_since_intervention=self.turn_counter - self.last_intervention,
             interventions_this_meeting=self.meeting_interventions,
-            present=tuple(m.id for m in present), label=spec.label, cue_template=spec.cue,
+            present=tuple([m.id for m in present]), label=spec.label, cue_template=spec.cue,
         )
         intervention = yield decision
         if not isinstance(intervention, Intervention):
@@ -386,16 +391,17 @@ class Simulation:
         rows = self.rows
         for i in range(len(rows) - 1, -1, -1):
             if rows[i].speaker == ADVISER and rows[i].move:
-                rows[i] = rows[i]._replace(outcome=outcome)
+                rows[i] = with_field(rows[i], OUTCOME, outcome)
                 return
 
     # ----- events, as the rulebook declares them
     def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
         outcome = None
-        kind = self.signals.get("kind")
-        for event in self.book.hooks[at]:
-            if event.gate_kind and event.gate_kind != kind:
+        table = self.book.tables[at]  # HookTable.events, inlined: three hooks a turn
+        for event in table.by_kind.get(self.signals.get("kind", ""), table.ungated):
+            if event.pure and event.id in (self.meeting_events if event.repeat == "meeting"
+                                           else self.slot_events):
                 continue
             whose, trait = event.gate_trait
             if trait:
@@ -445,7 +451,7 @@ class Simulation:
         rows = self.rows
         for i in range(len(rows) - 1, -1, -1):
             if rows[i].speaker == speaker:
-                rows[i] = rows[i]._replace(event=event)
+                rows[i] = with_field(rows[i], EVENT, event)
                 return
 
     # ----- the meeting
@@ -506,7 +512,7 @@ class Simulation:
         for m in self.members:
             m.present = rng.random() < m.attendance or m.id in scripted
             m.weight = 1.0
-        present = self.present()
+        present = [m for m in self.members if m.present]
         if len(present) < 3:  # a set this small would be re-scheduled; the keenest come anyway
             for m in sorted(self.members, key=lambda m: -m.attendance):
                 if len(present) >= 3:
@@ -514,7 +520,8 @@ class Simulation:
                 if not m.present:
                     m.present = True
                     present.append(m)
-        return self.present()
+        self._present = tuple(m for m in self.members if m.present)
+        return list(self._present)
 
     def _meeting(self, number: int) -> Steps:
         p, rng = self.p, self.rng
@@ -570,18 +577,20 @@ class Simulation:
         self._close_meeting(start_row, present, insight_gains, [m.id for m in presenters])
 
     def _pick(self, candidates: list[Member]) -> Member:
-        weights = []
+        edges = []
         total = 0.0
+        dominant_weight = self.p.dominant_weight
         for m in candidates:
             w = (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
-            if "dominant" in m.traits and m.weight >= 1.0:
-                w *= self.p.dominant_weight
-            if "quiet" in m.traits:
+            traits = m.traits
+            if "dominant" in traits and m.weight >= 1.0:
+                w *= dominant_weight
+            if "quiet" in traits:
                 w *= 0.5
             total += w
-            weights.append(total)
+            edges.append(total)
         x = self.rng.random() * total
-        for m, edge in zip(candidates, weights, strict=True):
+        for m, edge in zip(candidates, edges, strict=True):
             if x < edge:
                 return m
         return candidates[-1]

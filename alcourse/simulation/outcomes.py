@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from alcourse.simulation.turns import Turn
+from alcourse.simulation.turns import TURN_FIELDS, Turn
 from alcourse.simulation.vocabulary import HERON, MOVES, QUESTION_TYPES
 
 ADVISER = "adviser"
@@ -173,8 +173,12 @@ def meeting_outcome(number: int, rows: Sequence[Turn], present: list[str],
                     presenters: list[str], autonomy: float, awareness: float, adherence: float,
                     cohesion: float, collusion: float, size: int) -> MeetingOutcome:
     """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
-    measures = turn_measures([r.speaker for r in rows], [r.turn_type for r in rows],
-                             [r.seconds for r in rows], [r.move for r in rows], members=present)
+    # the rows' columns by one transposition (in C), not one pass per column
+    columns: dict[str, Sequence[Any]] = dict.fromkeys(TURN_FIELDS, ())
+    if rows:
+        columns = dict(zip(TURN_FIELDS, zip(*rows, strict=True), strict=True))
+    measures = turn_measures(columns["speaker"], columns["turn_type"], columns["seconds"], columns["move"],
+                             members=present)
     moves = dict(measures.moves)
     nones = sum(1 for d in records if d.intervention.move == "none")
     if nones:

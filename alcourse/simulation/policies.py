@@ -52,6 +52,11 @@ def _best(event: str, allowed: Callable[[str], bool]) -> str:
     return max(options)[1] if options else "catalytic"
 
 
+# chosen once: adaptive asks at every decision of every programme, and the fits are fixed
+BEST = {event: _best(event, lambda m: True) for event in FIT}
+BEST_NON_DIRECTIVE = {event: _best(event, lambda m: m not in DIRECTIVE) for event in FIT}
+
+
 def adaptive(decision: Decision) -> Intervention:
     """Fit the move to the event and the set's stage; stand back more as the set matures.
 
@@ -73,10 +78,8 @@ def adaptive(decision: Decision) -> Intervention:
         return Intervention("none")
     if decision.stage != "hierarchical" and decision.awareness > 0.5 and minor:
         return Intervention("none")
-    if decision.stage == "hierarchical":
-        move = _best(event, lambda m: True)
-    else:
-        move = _best(event, lambda m: m not in DIRECTIVE)
+    best = BEST if decision.stage == "hierarchical" else BEST_NON_DIRECTIVE
+    move = best.get(event, "catalytic")  # an event of a scenario's own has no fits here
     return Intervention(move, _target(decision, move))
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -161,6 +162,9 @@ class Event:
     fit: dict[str, float]
     resolved: tuple[Op, ...]
     unresolved: tuple[Op, ...]
+    pure: bool = False
+    """Checking it draws no random number and changes nothing before the decision, so once it
+    has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,29 @@ class Move:
 
 
 @dataclass(frozen=True)
+class HookTable:
+    """One hook's events, in order, narrowed by the turn kind their first conditions need.
+
+    The engine checks the question hooks at every turn; looking the kind up once here
+    replaces testing each event's kind gate in turn (the order of the rest is kept).
+    """
+
+    by_kind: dict[str, tuple[Event, ...]]
+    ungated: tuple[Event, ...]
+    """The events of a turn of any other kind (or none): those that need no kind."""
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> HookTable:
+        kinds = {e.gate_kind for e in events if e.gate_kind}
+        return cls({kind: tuple(e for e in events if e.gate_kind in ("", kind)) for kind in kinds},
+                   tuple(e for e in events if not e.gate_kind))
+
+    def events(self, kind: Any) -> tuple[Event, ...]:
+        """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
+        return self.by_kind.get(kind, self.ungated)
+
+
+@dataclass(frozen=True)
 class Rulebook:
     events: dict[str, Event]
     moves: dict[str, Move]
@@ -190,6 +217,11 @@ class Rulebook:
     hooks: dict[str, tuple[Event, ...]]
     shared: dict[str, tuple[Op, ...]] = field(default_factory=dict)
     """Effects every event has, and those every rule-breaking event has (``every-``/``rule-`` keys)."""
+    tables: dict[str, HookTable] = field(init=False, repr=False, compare=False)
+    """``hooks`` by turn kind (built from ``hooks``)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", {at: HookTable.of(events) for at, events in self.hooks.items()})
 
     @property
     def heron(self) -> tuple[str, ...]:
@@ -221,6 +253,8 @@ class Rulebook:
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _TOKEN = re.compile(r"//|\*|/")
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {"*": operator.mul, "//": operator.floordiv,
+                                                      "/": operator.truediv}
 
 
 def _line(node: Any, key: Any) -> int:
@@ -277,6 +311,11 @@ def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
         return lambda ctx, m: getattr(ctx.p, text)
     if text in STORED_SIGNALS:  # read directly: these are checked at every turn
         return lambda ctx, m: ctx.signals.get(text)
+    # the two the dominance event reads after every turn, read without ctx.signal's dispatch
+    if text == "airtime_total":
+        return lambda ctx, m: sum(ctx.airtime.values())
+    if text == "others":
+        return lambda ctx, m: len(ctx.others())
     if text in SIGNALS:
         return lambda ctx, m: ctx.signal(text)
     if literal_ok:
@@ -293,8 +332,14 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
     terms = [_atom(p, where, literal_ok and len(parts) == 1) for p in parts]
     if len(terms) == 1:
         return terms[0]
-    pairs = list(zip(ops, terms[1:], strict=True))
     first = terms[0]
+    if len(terms) == 2:  # the usual ``param*k``: one call, no loop
+        apply, second = _ARITHMETIC[ops[0]], terms[1]
+        if _NUMBER.match(parts[1]):
+            number = float(parts[1])
+            return lambda ctx, m: apply(first(ctx, m), number)
+        return lambda ctx, m: apply(first(ctx, m), second(ctx, m))
+    pairs = list(zip(ops, terms[1:], strict=True))
 
     def value(ctx: Ctx, m: Any) -> float:
         x: float = first(ctx, m)
@@ -306,9 +351,10 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
     return value
 
 
+# the operator module's functions: the same comparisons, without a Python frame per call
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+    "!=": operator.ne}
 
 
 def _check(node: Any, where: _Where) -> Check:
@@ -330,47 +376,56 @@ def _check(node: Any, where: _Where) -> Check:
             return lambda ctx, m: m is not None and trait in m.traits
         raise where.fail(f"{node!r}: only member, speaker or presenter can have a trait")
     if len(words) == 3 and words[1] in _COMPARE:
-        left, right = _term(words[0], where), _term(words[2], where, literal_ok=True)
-        compare = _COMPARE[words[1]]
-        fast = _fast_compare(words[0], words[1], words[2])
-        if fast is not None:
-            return fast
-
-        def check(ctx: Ctx, m: Any) -> bool:
-            a, b = left(ctx, m), right(ctx, m)
-            return a is not None and b is not None and compare(a, b)
-
-        return check
+        return _compare(words[0], words[1], words[2], where)
     raise where.fail(f"{node!r} is not a condition; write \"A < B\" (or <=, >, >=, ==, !=), "
                      "\"WHO has TRAIT\" or \"chance A\"")
 
 
-def _fast_compare(left: str, op: str, right: str) -> Check | None:
-    """A one-call check for the commonest shape, ``SIGNAL op NUMBER-or-PARAMETER``."""
-    if left not in STORED_SIGNALS:
-        return None
+_VARIES = object()
+
+
+def _constant(text: str) -> Any:
+    """The value of a right-hand side that is a number or a word, else ``_VARIES``."""
+    if _NUMBER.match(text):
+        return float(text)
+    if (_TOKEN.search(text) or text.startswith("trait:") or "." in text or text in PARAMETER_NAMES
+            or text in SIGNALS):
+        return _VARIES
+    return text
+
+
+def _compare(left: str, op: str, right: str, where: _Where) -> Check:
+    """``A op B`` as one closure for its shape: conditions are checked at every turn, so each
+    call saved counts. A missing value (no presenter, no signal yet) makes it false."""
+    read, other = _term(left, where), _term(right, where, literal_ok=True)
     compare = _COMPARE[op]
-    if _NUMBER.match(right):
-        number = float(right)
-        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, number)
+    constant = _constant(right)
+    if left in STORED_SIGNALS:  # read directly: these are checked at every turn
+        if constant is not _VARIES:
+            return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, constant)
+        if right in PARAMETER_NAMES:
+            return lambda ctx, m: ((v := ctx.signals.get(left)) is not None
+                                   and compare(v, getattr(ctx.p, right)))
+        return lambda ctx, m: ((v := ctx.signals.get(left)) is not None and (w := other(ctx, m)) is not None
+                               and compare(v, w))
+    if constant is not _VARIES:
+        return lambda ctx, m: (v := read(ctx, m)) is not None and compare(v, constant)
     if right in PARAMETER_NAMES:
-        return lambda ctx, m: (v := ctx.signals.get(left)) is not None and compare(v, getattr(ctx.p, right))
-    return None
+        return lambda ctx, m: (v := read(ctx, m)) is not None and compare(v, getattr(ctx.p, right))
+    return lambda ctx, m: ((v := read(ctx, m)) is not None and (w := other(ctx, m)) is not None
+                           and compare(v, w))
 
 
-def _targets(group: str, ctx: Ctx, m: Any) -> Sequence[Any]:
-    if group == "member":
-        return () if m is None else (m,)
-    if group == "presenter":
-        return () if ctx.presenter is None else (ctx.presenter,)
-    if group == "present":
-        present: Sequence[Any] = ctx.present()
-        return present
-    if group == "others":
-        return [x for x in ctx.present() if x is not m]
-    if group == "quiet":
-        return [x for x in ctx.present() if "quiet" in x.traits]
-    return (ctx.set,) if group == "set" else (ctx,)
+# who an effect changes, by the WHO of [WHO, ATTRIBUTE, CHANGE] (looked up when compiled)
+_TARGETS: dict[str, Callable[[Ctx, Any], Sequence[Any]]] = {
+    "member": lambda ctx, m: () if m is None else (m,),
+    "presenter": lambda ctx, m: () if ctx.presenter is None else (ctx.presenter,),
+    "present": lambda ctx, m: ctx.present(),
+    "others": lambda ctx, m: [x for x in ctx.present() if x is not m],
+    "quiet": lambda ctx, m: [x for x in ctx.present() if "quiet" in x.traits],
+    "set": lambda ctx, m: (ctx.set,),
+    "slot": lambda ctx, m: (ctx,),
+}
 
 
 def _clamp(value: float) -> float:
@@ -418,11 +473,12 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     if attr not in UNIT | SETTABLE:
         raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
     sign, rest = change[:1], change[1:]
+    targets = _TARGETS[head]
     if sign == "=":
         value = _set_value(rest)
 
         def assign(ctx: Ctx, m: Any, move: str) -> None:
-            for target in _targets(head, ctx, m):
+            for target in targets(ctx, m):
                 setattr(target, attr, value)
 
         return assign
@@ -432,7 +488,7 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     amount = _term(rest, where)
 
     def shift(ctx: Ctx, m: Any, move: str) -> None:
-        for target in _targets(head, ctx, m):
+        for target in targets(ctx, m):
             x, d = getattr(target, attr), amount(ctx, m)
             setattr(target, attr, _clamp(x + d if sign == "+" else x - d if sign == "-" else x + d * (1 - x)))
 
@@ -488,6 +544,8 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
     if most not in MEMBER_READ:
         raise where.fail(f"most/else_most: {most!r}; allowed: {', '.join(sorted(MEMBER_READ))}")
     trait = node.get("trait")
+    # an attribute is read by attrgetter, in C: dominance picks a member after every turn
+    plain = None if most in ("airtime", "airtime_share") else operator.attrgetter(most)
 
     def pick(ctx: Ctx, m: Any) -> Any:
         others = ctx.others()
@@ -497,6 +555,11 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
             found = next((o for o in others if trait in o.traits), None)
             if found is not None:
                 return found
+        if plain is not None:
+            return max(others, key=plain)
+        if most == "airtime":
+            airtime = ctx.airtime
+            return max(others, key=lambda o: airtime.get(o.id, 0.0))
         return max(others, key=lambda o: _member_value(o, most, ctx))
 
     return pick
@@ -526,12 +589,17 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
     when = node.get("when", []) if isinstance(node, dict) else []
     compiled = [_check(c, _Where(file, _item_line(when, i, here.line), f"{path}.when[{i}]"))
                 for i, c in enumerate(spec.when)]
+    gates, covered = _gates(spec)
+    # The gates decide before any condition runs, so the conditions they stand for are left out;
+    # the rest, up to the first chance, draw nothing and change nothing, so their order is free.
+    kept = [(raw, check) for i, (raw, check) in enumerate(zip(spec.when, compiled, strict=True))
+            if i not in covered]
     # Leading conditions about the meeting, not the member, run before choosing the member; a
     # chance ends the lead, so random draws keep their order.
     lead = 0
-    while lead < len(spec.when) and _about_meeting(spec.when[lead]):
+    while lead < len(kept) and _about_meeting(kept[lead][0]):
         lead += 1
-    pre, checks = tuple(compiled[:lead]), tuple(compiled[lead:])
+    pre, checks = tuple(c for _, c in kept[:lead]), tuple(c for _, c in kept[lead:])
     for label in ("cue", "persists"):
         try:
             getattr(spec, label).format(name="x")
@@ -539,14 +607,27 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
             raise at(label).fail("use {name} for the member concerned, and no other braces") from None
     return Event(
         id=event_id, label=spec.label, cue=spec.cue, persists=spec.persists, rule=spec.rule, at=spec.at,
-        select=_select(spec.who, at("who")), pre=pre, when=checks, repeat=spec.repeat, **_gates(spec),
+        select=_select(spec.who, at("who")), pre=pre, when=checks, repeat=spec.repeat, **gates,
         turn=spec.turn, tag=spec.tag,
         resets=spec.resets, scripted_turn=spec.scripted_turn,
         on_scripted=_ops(node.get("on_scripted", []), at("on_scripted"), names),
         self_correct=spec.self_correct, fit=dict(spec.fit),
         resolved=_ops(node.get("resolved", []), at("resolved"), names),
         unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
+        pure=(spec.repeat != "always" and spec.turn is None and not spec.tag and not spec.resets
+              and not _draws(spec.when) and not _draws(spec.who)),
     )
+
+
+def _draws(node: Any) -> bool:
+    """True if a condition (or any condition within ``node``) draws a random number."""
+    if isinstance(node, str):
+        return node.split()[:1] == ["chance"]
+    if isinstance(node, dict):
+        return any(_draws(value) for value in node.values())
+    if isinstance(node, list | tuple):
+        return any(_draws(item) for item in node)
+    return False
 
 
 def _about_meeting(condition: Any) -> bool:
@@ -558,12 +639,14 @@ def _about_meeting(condition: Any) -> bool:
             and "speaker" not in condition and "trait:" not in condition)
 
 
-def _gates(spec: EventSpec) -> dict[str, Any]:
+def _gates(spec: EventSpec) -> tuple[dict[str, Any], frozenset[int]]:
     """Cheap tests that rule an event out before its conditions run (the engine checks events
-    at every turn). Only conditions before the first ``chance`` count, so skipping an event
-    never skips a random draw its conditions would have made."""
+    at every turn), and the conditions they stand for (which need not run again). Only
+    conditions before the first ``chance`` count, so skipping an event never skips a random
+    draw its conditions would have made."""
     kind, trait = "", ("", "")
-    for condition in spec.when:
+    covered: set[int] = set()
+    for index, condition in enumerate(spec.when):
         if not isinstance(condition, str):
             break
         words = condition.split()
@@ -571,12 +654,15 @@ def _gates(spec: EventSpec) -> dict[str, Any]:
             break
         if len(words) == 3 and words[0] == "kind" and words[1] == "==" and not kind:
             kind = words[2]
+            covered.add(index)
         if len(words) == 3 and words[1] == "has" and trait == ("", ""):
             if words[0] == "presenter":
                 trait = ("presenter", words[2])
+                covered.add(index)
             elif words[0] in ("member", "speaker") and spec.who in ("member", "speaker"):
                 trait = ("member", words[2])
-    return {"gate_kind": kind, "gate_trait": trait}
+                covered.add(index)
+    return {"gate_kind": kind, "gate_trait": trait}, frozenset(covered)
 
 
 def _move(move_id: str, node: Any, file: str, line: int, names: Sequence[str]) -> Move:

@@ -169,6 +169,11 @@ class Scenario:
 
     def model_parameters(self) -> Parameters:
         """The default parameters with this scenario's overrides applied."""
+        return self._parameters
+
+    @functools.cached_property
+    def _parameters(self) -> Parameters:
+        # built once per scenario (Parameters is frozen): every programme run starts here
         return Parameters().with_overrides(self.parameters)
 
 

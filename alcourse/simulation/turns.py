@@ -8,6 +8,8 @@ read turns by field name; nothing indexes a turn by position.
 ('tom', 'advice-question', '', '')
 >>> t._replace(event="advice-as-question").event
 'advice-as-question'
+>>> with_field(t, EVENT, "advice-as-question") == t._replace(event="advice-as-question")
+True
 """
 
 from __future__ import annotations
@@ -51,3 +53,12 @@ class Turn(NamedTuple):
 
 
 TURN_FIELDS = Turn._fields
+EVENT = TURN_FIELDS.index("event")
+OUTCOME = TURN_FIELDS.index("outcome")
+_new_tuple = tuple.__new__
+
+
+def with_field(turn: Turn, index: int, value: object) -> Turn:
+    """``turn`` with field number ``index`` changed: ``_replace`` without its keyword and map
+    machinery, since the engine marks a turn at most events and most decisions."""
+    return _new_tuple(Turn, (*turn[:index], value, *turn[index + 1:]))
