@@ -118,11 +118,11 @@ course: setup
 	JUPYTER_CONFIG_DIR=$(PROFILE) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) \
 		--ServerApp.root_dir=$(WORKSPACE) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-# One pytest worker per core, at most 4; tests/conftest.py keeps each file (and the files that
-# share a costly fixture) on one worker. `make test TEST_JOBS=0` runs them in one process.
+# One pytest worker per core, at most 4; tests/conftest.py's scheduler keeps each file (and the
+# files that share a costly fixture) on one worker. `make test TEST_JOBS=0` runs them in one process.
 TEST_JOBS ?= $(shell python3 -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')
 test: setup chromium typecheck
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -n $(TEST_JOBS)
 
 # mypy, strict, over alcourse/ (settings in pyproject.toml)
 typecheck: setup

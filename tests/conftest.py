@@ -22,15 +22,25 @@ SHARED_WORKER = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Group tests for ``pytest -n N --dist loadgroup`` (make test): a file never splits across
-    workers (its module fixtures start once), and the files in SHARED_WORKER go together."""
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs ``pytest -n N``: a file never splits across workers (its tests run in
+    order and its module fixtures, such as the hub, start once), and the files in SHARED_WORKER go
+    to one worker together.
+
+    xdist's hook for a custom scheduler; ``_split_scope`` is how its own ``--dist loadfile``
+    scheduler names a test's unit of work. (``--dist loadgroup`` with ``xdist_group`` marks was
+    tried first: with pytest 9 it left every test ungrouped.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
     group_of = {stem: group for group, stems in SHARED_WORKER.items() for stem in stems}
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            stem = item.path.stem
-            item.add_marker(pytest.mark.xdist_group(group_of.get(stem, stem)))
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return group_of.get(Path(path).stem, path)
+
+    return SharedFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

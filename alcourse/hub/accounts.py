@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pwd
 import subprocess
+import time
 from pathlib import Path
 
 from alcourse.errors import UserError
@@ -47,7 +48,7 @@ def ensure_user(username: str, comment: str = "", home_root: Path | None = None)
             cmd += ["--comment", comment.replace(":", " ")]
         if home_root is not None:
             cmd += ["--home-dir", str(home_root / username)]
-        proc = subprocess.run([*cmd, username], capture_output=True, text=True, check=False)
+        proc = _useradd([*cmd, username])
         if proc.returncode != 0:
             raise AccountError(f"useradd {username}: {proc.stderr.strip() or proc.returncode}")
     entry = pwd.getpwnam(username)
@@ -56,6 +57,17 @@ def ensure_user(username: str, comment: str = "", home_root: Path | None = None)
     if home.is_dir() and home.stat().st_uid == entry.pw_uid:
         home.chmod(0o700)
     return entry.pw_uid, entry.pw_gid
+
+
+def _useradd(cmd: list[str], attempts: int = 6) -> subprocess.CompletedProcess[str]:
+    """``useradd``, again after a pause while another program holds the account files' lock
+    (useradd gives up at once, e.g. while an administrator adds someone else)."""
+    for attempt in range(attempts):
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode == 0 or "lock" not in proc.stderr.lower() or attempt == attempts - 1:
+            return proc
+        time.sleep(0.2 * 2 ** attempt)
+    return proc
 
 
 def remove_user(username: str) -> None:
