@@ -17,7 +17,8 @@ MODULE = "m03-traditional-vs-action-learning"
 
 # Files that share a costly session fixture run on one xdist worker, so it is built once.
 SHARED_WORKER = {
-    "site": ("test_accessibility", "test_browser_book", "test_browser_lite"),  # book + lite build
+    "site": ("test_accessibility", "test_book", "test_browser_book", "test_browser_handin",
+             "test_browser_lite"),  # the book + JupyterLite build
     "released": ("test_notebooks", "test_browser_lab"),  # every module released by nbgrader
 }
 
