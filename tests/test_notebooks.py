@@ -63,8 +63,8 @@ def test_module_notebook_executes_in_a_fresh_kernel(variant, curriculum, tmp_pat
         assert not [o for o in outputs if o.get("name") == "stderr"], "stderr would zero a grade"
         widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json"
                    in o.get("data", {})]
-        # one per exercise, simulation and written answer, and the Hand in step
+        # one per exercise, simulation and written answer, the self-check and the Hand in step
         assert len(widgets) == (len(module.exercise_specs()) + len(module.simulations())
-                                + len(module.reflections()) + 1)
+                                + len(module.reflections()) + 2)
         text = json.dumps(outputs)
         assert "answered" in text
