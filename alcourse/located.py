@@ -87,8 +87,13 @@ class LList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+# libyaml's parser is several times faster than PyYAML's pure-Python one (the whole curriculum is
+# parsed by every command), and it reports the same marks; PyYAML without libyaml still works.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _make_loader(file: str, error: type[LocatedError]) -> type[yaml.SafeLoader]:
-    class Loader(yaml.SafeLoader):
+    class Loader(_SafeLoader):  # type: ignore[valid-type,misc]
         pass
 
     def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LMap:
