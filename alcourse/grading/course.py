@@ -18,7 +18,7 @@ from typing import Any
 from alcourse.curriculum import Curriculum, load_curriculum
 from alcourse.errors import UserError
 from alcourse.publish.project import MARKERS
-from alcourse.venv import with_venv_path
+from alcourse.venv import path_with_venv, with_venv_path
 
 CONFIG_NAME = "nbgrader_config.py"
 MARKER = "# alcourse course folder"
@@ -150,9 +150,21 @@ class CourseFolder:
 
         ``progress(module_id, done, total)`` is called as each module is released.
         """
+        import os
+
+        from nbgrader.apps import NbGraderAPI
+
+        # nbgrader runs `alembic` when it makes a new gradebook: this environment's first
+        os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
+        # One process for every module (nbgrader's own API, as formgrader uses it): starting
+        # nbgrader costs seconds, generating a module under one.
+        api = NbGraderAPI(config=self.config())
         made = []
         for module_id in module_ids:
-            self.nbgrader("generate_assignment", module_id, "--force")
+            result = api.generate_assignment(module_id, force=True)
+            if not result["success"]:
+                raise CourseError(f"nbgrader generate_assignment {module_id} failed:\n"
+                                  f"{result.get('log', '')}{result.get('error', '')}")
             release = self.root / "release" / module_id
             # answers a trainer left while trying the source must not reach trainees
             for stray in release.glob("*.answers.json"):
