@@ -74,10 +74,18 @@ class Session:
         return self.curriculum.exercise(exercise_id)
 
     def exercise(self, exercise_id: str) -> Any:
-        """Show an exercise's widget; answers are saved beside the notebook."""
+        """Show an exercise's widget; answers are saved beside the notebook.
+
+        When nbgrader grades the notebook nothing is shown: no one can click a graded
+        notebook, and the grader writes the first choices, checked, in this cell's place
+        (:class:`~alcourse.grading.preprocessors.ReadableExercises`).
+        """
+        exercise = self._exercise(exercise_id)
+        if _nbgrader_execution() == "autograde":
+            return None
         from alcourse.widgets import ExerciseWidget
 
-        return ExerciseWidget(self._exercise(exercise_id), self.store)
+        return ExerciseWidget(exercise, self.store)
 
     def progress(self, exercise_id: str) -> None:
         """Tell the trainee how much is answered, without revealing any mark."""
@@ -155,10 +163,16 @@ class Session:
         return replay(scenario, spec.seed or None, choices.path_of(sim_id))
 
     def simulation(self, sim_id: str) -> Any:
-        """Show a simulated programme to play; each choice is saved beside the notebook at once."""
+        """Show a simulated programme to play; each choice is saved beside the notebook at once.
+
+        Nothing is shown when nbgrader grades the notebook: the cells below it say what was
+        played and how it scored.
+        """
+        spec = self._simulation(sim_id)
+        if _nbgrader_execution() == "autograde":
+            return None
         from alcourse.widgets.simulator import SimulatorWidget
 
-        spec = self._simulation(sim_id)
         return SimulatorWidget(spec, self._choices(),
                                catalogue=self._catalogue() if spec.choose_scenario else None)
 
@@ -258,14 +272,25 @@ class Session:
         return todo
 
     def hand_in(self) -> Any:
-        """The Hand in step: one file with this notebook and its answers, for the trainer."""
+        """The Hand in step: one file with this notebook and its answers, for the trainer.
+
+        Absent from a graded notebook (it has been handed in).
+        """
+        if _nbgrader_execution() == "autograde":
+            return None
         from alcourse.widgets.handin import HandInWidget
 
         return HandInWidget(self.module.id, self.folder, self.module.notebook, self.module.answers_file,
                             todo=self.unanswered)
 
     def self_check(self) -> Any:
-        """What is still unanswered before you hand in, with a button that looks again."""
+        """What is still unanswered before you hand in, with a button that looks again.
+
+        Absent from a graded notebook: "before you hand in" is past, and the graded cells
+        say what was answered.
+        """
+        if _nbgrader_execution() == "autograde":
+            return None
         from alcourse.widgets.self_check import SelfCheckWidget
 
         return SelfCheckWidget(self.unanswered)

@@ -256,6 +256,9 @@ class KernelFactory:
     @staticmethod
     def _kernel_env() -> dict[str, str]:
         return {"PATH": path_with_venv(), "LANG": "C.UTF-8",
+                # nbgrader sets this in its own environment while it starts the kernel; these
+                # kernels start ahead of that, and only ever autograde
+                "NBGRADER_EXECUTION": "autograde",
                 "LC_ALL": "C.UTF-8", "USER": "nobody", "PYTHONDONTWRITEBYTECODE": "1",
                 "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg",
                 # fewer malloc arenas: less address space per thread under the memory limit
