@@ -87,7 +87,24 @@ def _files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @functools.lru_cache(maxsize=4)
-def _parse_curriculum(folder: Path, _stamp: tuple[tuple[str, int, int], ...]) -> Curriculum:
+def _parse_curriculum(folder: Path, stamp: tuple[tuple[str, int, int], ...]) -> Curriculum:
+    """Parsed once per process, and read from the user's cache when another process parsed the
+    same files (see :mod:`alcourse.curriculum.parsed_cache`)."""
+    from alcourse.curriculum.parsed_cache import ParsedCache, default_folder
+
+    where = default_folder()
+    cache = ParsedCache(where) if where is not None else None
+    key = cache.key((str(folder), stamp)) if cache is not None else ""
+    cached = cache.read(key) if cache is not None else None
+    if isinstance(cached, Curriculum):
+        return cached
+    cur = _parse_fresh(folder)
+    if cache is not None:
+        cache.write(key, cur)
+    return cur
+
+
+def _parse_fresh(folder: Path) -> Curriculum:
     course = load_course(folder)
     cur = Curriculum(course)
     known = set(course.all_ids()) | set(course.collections) | set(course.tables)
