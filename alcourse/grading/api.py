@@ -20,3 +20,6 @@ class GradingAPI(NbGraderAPI):
 
     kernel_pool = Instance(KernelPool, allow_none=True, help="the worker's sandboxed kernels")
     journal = Instance(Journal, args=(), help="what happened while each submission ran")
+    source_cell_ids = Instance(frozenset, allow_none=True,
+                               help="every cell id the gradebook knows for the module's notebook, read "
+                                    "once per worker (RestoreCells opens the gradebook if one is missing)")

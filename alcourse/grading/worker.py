@@ -114,6 +114,7 @@ class GradingWorker:
             self.api = GradingAPI(config=config, kernel_pool=self.pool, journal=self.journal)
             self.coursedir = self.api.coursedir
             self.source, self.release, self.release_sources = self._source_cells()
+            self.api.source_cell_ids = frozenset(self.source) if self.source else None
             self.previous = StatusStore(self.root).load(cfg.module)
             self.has_exercises = _has_exercises(self.release)
             self.reflections = tuple(ref.id for ref in load_curriculum().module(cfg.module).reflections())
