@@ -195,3 +195,20 @@ def move_by_keyboard(page, sim, label: str, second_wording: bool = False) -> Non
     choose.focus()
     page.keyboard.press("Enter")
     wait_until(lambda: status.inner_text() != before, 60, f"the move {label!r} to be made")
+
+
+def mark_in_formgrader(page, submission_url: str, cell_id: str, score: float, comment: str,  # type: ignore[no-untyped-def]
+                       recorded, timeout_ms: int = 120_000) -> None:
+    """A trainer marks one written answer in formgrader: the score, then the comment (each is
+    saved when the field loses focus), and waits until ``recorded()`` says the gradebook has both."""
+    page.goto(submission_url)
+    field = page.locator(f"input.score#{cell_id}")
+    field.wait_for(timeout=timeout_ms)
+    field.fill(f"{score:g}")
+    field.press("Tab")
+    box = page.locator(f"textarea#{cell_id}-comment")
+    box.fill(comment)
+    box.press("Tab")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not recorded() and time.monotonic() < deadline:
+        page.wait_for_timeout(200)

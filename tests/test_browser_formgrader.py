@@ -17,7 +17,7 @@ import pytest
 
 from alcourse.grading import CourseFolder
 from alcourse.grading.synthetic import WRITTEN, write_submission
-from tests.browser import free_port, require_chromium
+from tests.browser import free_port, mark_in_formgrader, require_chromium
 from tests.conftest import MODULE, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -91,18 +91,8 @@ def test_trainer_marks_a_reflection_in_formgrader(graded_course, browser, tmp_pa
         page.goto(f"{base}/formgrader?token={token}")
         # the module is listed in formgrader's assignments table
         page.locator("td", has_text=MODULE).first.wait_for(timeout=60_000)
-        page.goto(f"{base}/formgrader/submissions/{_submission_id(folder)}/")
-        score = page.locator(f"input.score#{REFLECTION}")
-        score.wait_for(timeout=60_000)
-        score.fill("4")
-        score.press("Tab")
-        comment = page.locator(f"textarea#{REFLECTION}-comment")
-        comment.fill(COMMENT)
-        comment.press("Tab")
-        for _ in range(100):
-            if _manual(folder) == (4.0, COMMENT):
-                break
-            page.wait_for_timeout(200)
+        mark_in_formgrader(page, f"{base}/formgrader/submissions/{_submission_id(folder)}/", REFLECTION, 4,
+                           COMMENT, lambda: _manual(folder) == (4.0, COMMENT), timeout_ms=60_000)
         page.screenshot(path=str(tmp_path / "formgrader.png"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)

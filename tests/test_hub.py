@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import KERNEL_READY, require_chromium
+from tests.browser import KERNEL_READY, mark_in_formgrader, require_chromium
 from tests.conftest import MODULE
 from tests.hubfixture import PASSWORD, names, start_hub, stop_hub
 
@@ -286,18 +286,8 @@ def test_a_cohort_in_the_browser_from_fetch_to_feedback(hub, released, browser, 
     grader_page.wait_for_url("**/user/**", timeout=240_000)
     grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader")
     grader_page.locator("td", has_text=MODULE).first.wait_for(timeout=120_000)
-    grader_page.goto(f"{hub.url}/services/{hub.cohort}/formgrader/submissions/{sub_id}/")
-    score = grader_page.locator(f"input.score#{REFLECTION}")
-    score.wait_for(timeout=120_000)
-    score.fill("4")
-    score.press("Tab")
-    comment = grader_page.locator(f"textarea#{REFLECTION}-comment")
-    comment.fill(COMMENT)
-    comment.press("Tab")
-    for _ in range(150):
-        if manual(released, d)[1:] == (4.0, COMMENT):
-            break
-        grader_page.wait_for_timeout(200)
+    mark_in_formgrader(grader_page, f"{hub.url}/services/{hub.cohort}/formgrader/submissions/{sub_id}/",
+                       REFLECTION, 4, COMMENT, lambda: manual(released, d)[1:] == (4.0, COMMENT))
     grader_page.screenshot(path=str(tmp_path / "formgrader.png"))
     assert manual(released, d)[1:] == (4.0, COMMENT)
 
