@@ -77,17 +77,18 @@ class ParsedCache:
     def _private(self) -> bool:
         try:
             info = self.folder.stat()
-        except OSError:
+            uid = os.getuid()  # absent in some in-browser Pythons: then there is no cache
+        except (OSError, AttributeError):
             return False
-        return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+        return (stat.S_ISDIR(info.st_mode) and info.st_uid == uid
                 and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
     def read(self, key: str) -> Any:
         """What was written under ``key``, or None."""
         path = self.folder / f"{key}.pickle"
-        if not self._private():
-            return None
         try:
+            if not self._private():
+                return None
             info = path.stat()
             if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
                 return None
