@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alcourse.grading.kernels import SandboxKernelManager
+from alcourse.grading.kernels import SandboxKernelManager, SandboxKernelSpecManager
 from alcourse.grading.sandbox import KernelFactory
 
 
@@ -77,6 +77,8 @@ class KernelPool:
         self.factory = factory
         self.startup_seconds = startup_seconds
         self._ready: dict[str, Prestarted] = {}
+        # one for every kernel: a new one reads the installed kernel specs from disk again
+        self.spec_manager = SandboxKernelSpecManager()
 
     def prestart(self, student: str, inputs: dict[str, Path], notebook: Path | None) -> None:
         """Boot a kernel for a submission that comes next, while the current one runs."""
@@ -84,7 +86,8 @@ class KernelPool:
 
         self.discard(student)
         scratch = self._scratch(student, inputs, notebook)
-        km = SandboxKernelManager(self.factory, scratch, kernel_name="python3")
+        km = SandboxKernelManager(self.factory, scratch, kernel_name="python3",
+                                  kernel_spec_manager=self.spec_manager)
         task = ensure_event_loop().create_task(_boot(km, self.startup_seconds))
         self._ready[student] = Prestarted(_digest(inputs), km, scratch, task)
 
@@ -109,6 +112,7 @@ class KernelPool:
               **km_options: Any) -> tuple[SandboxKernelManager, Path]:
         """A kernel manager (not started) whose kernel will see exactly ``inputs`` and ``notebook``."""
         scratch = self._scratch(student, inputs, notebook)
+        km_options.setdefault("kernel_spec_manager", self.spec_manager)
         return SandboxKernelManager(self.factory, scratch, **km_options), scratch
 
     def _scratch(self, student: str, inputs: dict[str, Path], notebook: Path | None) -> Path:
