@@ -198,17 +198,29 @@ def move_by_keyboard(page, sim, label: str, second_wording: bool = False) -> Non
 
 
 def mark_in_formgrader(page, submission_url: str, cell_id: str, score: float, comment: str,  # type: ignore[no-untyped-def]
-                       recorded, timeout_ms: int = 120_000) -> None:
+                       recorded, timeout_ms: int = 120_000, attempts: int = 3) -> None:
     """A trainer marks one written answer in formgrader: the score, then the comment (each is
-    saved when the field loses focus), and waits until ``recorded()`` says the gradebook has both."""
-    page.goto(submission_url)
+    saved when the field loses focus), until ``recorded()`` says the gradebook has both.
+
+    formgrader shows the fields first, then loads the saved marks into them: a mark typed
+    before they arrive is overwritten, so it waits for them (the ``loaded`` flags of its grades and comments).
+    Should a mark still not be saved, it opens the page again and types it again, as a trainer
+    would.
+    """
     field = page.locator(f"input.score#{cell_id}")
-    field.wait_for(timeout=timeout_ms)
-    field.fill(f"{score:g}")
-    field.press("Tab")
     box = page.locator(f"textarea#{cell_id}-comment")
-    box.fill(comment)
-    box.press("Tab")
-    deadline = time.monotonic() + timeout_ms / 1000
-    while not recorded() and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
+    for _ in range(attempts):
+        # loaded afresh each time: a field changes (and is saved) only if its value differs
+        page.goto(submission_url)
+        field.wait_for(timeout=timeout_ms)
+        page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+                               " && formgrader.comments && formgrader.comments.loaded", timeout=timeout_ms)
+        field.fill(f"{score:g}")
+        field.press("Tab")
+        box.fill(comment)
+        box.press("Tab")
+        deadline = time.monotonic() + timeout_ms / 1000 / attempts
+        while time.monotonic() < deadline:
+            if recorded():
+                return
+            page.wait_for_timeout(200)
