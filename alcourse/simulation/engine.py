@@ -16,10 +16,11 @@ drives it with a trainee's saved choices. All randomness comes from one
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from alcourse.simulation.outcomes import (
     ADVISER,
@@ -94,6 +95,22 @@ class Decision:
         return template.format(name=self.member_name)
 
 
+DECISION_FIELDS = tuple(f.name for f in dataclasses.fields(Decision))
+_Frozen = TypeVar("_Frozen")
+
+
+def _frozen(cls: type[_Frozen], names: tuple[str, ...], values: Iterable[Any]) -> _Frozen:
+    """An instance of the frozen dataclass ``cls`` from every field's value, in field order.
+
+    The same object its ``__init__`` makes (equal, same fields), built without that
+    ``__init__``, which sets each field through ``object.__setattr__`` (the price of
+    ``frozen``): the engine makes two records at every decision.
+    """
+    record = object.__new__(cls)
+    record.__dict__.update(zip(names, values, strict=True))
+    return record
+
+
 @dataclass(frozen=True)
 class DecisionRecord:
     decision: Decision
@@ -104,6 +121,9 @@ class DecisionRecord:
     """The chance the move had of working, after timing, stage and aim."""
     reasons: tuple[str, ...] = ()
     """Why the chance was lower than the move's fit, in the trainee's words."""
+
+
+RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(DecisionRecord))
 
 
 @dataclass(slots=True)
@@ -234,6 +254,8 @@ class Simulation:
         self._others: list[Member] = []
         self._present: tuple[Member, ...] = ()
         """Who came to this meeting: set only when they arrive (see _attend), read at every event."""
+        self._present_ids: tuple[str, ...] = ()
+        """Their ids, as every decision shows them."""
         self._why: list[str] = []
         self._chance = 0.0
 
@@ -259,7 +281,7 @@ class Simulation:
         return self._others
 
     def say_turn(self, speaker: str, turn_type: str, mean: float, scale: float, key: str) -> None:
-        self._say(speaker, turn_type, self._seconds(mean, scale), text_key=key)
+        self._speak(speaker, turn_type, mean, scale, key)
 
     def ask(self, member: Member, kind: str) -> None:
         if member is not self.presenter:  # a presenter's own question would be to themselves
@@ -279,6 +301,21 @@ class Simulation:
                                           event, move, target, outcome, text_key or turn_type, number, say,
                                           own)))
 
+    def _speak(self, speaker: str, turn_type: str, mean: float, scale: float = 1.0, key: str = "") -> None:
+        """A turn with no event, move or words of its own, of a length drawn about ``mean * scale``.
+
+        ``_say(..., self._seconds(mean, scale), text_key=key)`` in one call, without keywords:
+        most of a programme's turns are these.
+        """
+        seconds = round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
+        self.turn_counter += 1
+        if speaker in self.airtime:
+            self.airtime[speaker] += seconds
+        pres = self.presenter
+        self.rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "",
+                                          speaker, turn_type, seconds, "", "", "", "", key or turn_type,
+                                          self.turn_counter, None, "")))
+
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
         return round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
 
@@ -295,19 +332,18 @@ class Simulation:
     # ----- deciding
     def _decide(self, event: str, member: Member | None) -> Generator[Decision, Intervention, str]:
         """Yield a decision, apply the adviser's answer, return the outcome."""
-        present = self.present()
+        present = self._present
         spec = self.book.events[event]
-        decision = Decision(
-            index=len(self.decisions), meeting=self.meeting, meetings=self.scenario.meetings,
-            phase=self.phase, event=event, member=member.id if member else TARGET_SET,
-            member_name=member.name if member else "The set",
-            presenter=self.presenter.id if self.presenter else "", stage=stage_of(self.set.autonomy),
-            autonomy=self.set.autonomy, awareness=self.set.awareness, adherence=self.set.adherence,
-            dependence=sum([m.dependence for m in present]) / max(1, len(present)),
-            turns_since_intervention=self.turn_counter - self.last_intervention,
-            interventions_this_meeting=self.meeting_interventions,
-            present=tuple([m.id for m in present]), label=spec.label, cue_template=spec.cue,
-        )
+        s = self.set
+        presenter = self.presenter
+        # in field order (see Decision)
+        decision = _frozen(Decision, DECISION_FIELDS, (
+            len(self.decisions), self.meeting, self.scenario.meetings, self.phase, event,
+            member.id if member else TARGET_SET, member.name if member else "The set",
+            presenter.id if presenter else "", stage_of(s.autonomy), s.autonomy, s.awareness, s.adherence,
+            sum([m.dependence for m in present]) / max(1, len(present)),
+            self.turn_counter - self.last_intervention, self.meeting_interventions, self._present_ids,
+            spec.label, spec.cue))
         intervention = yield decision
         if not isinstance(intervention, Intervention):
             raise TypeError(f"expected an Intervention, got {intervention!r}")
@@ -316,7 +352,8 @@ class Simulation:
         self._why = []
         self._chance = 0.0
         outcome = self._apply(spec, member, intervention)
-        self.decisions.append(DecisionRecord(decision, intervention, outcome, self._chance, tuple(self._why)))
+        self.decisions.append(_frozen(DecisionRecord, RECORD_FIELDS,
+                                      (decision, intervention, outcome, self._chance, tuple(self._why))))
         return outcome
 
     def _apply(self, event: Event, member: Member | None, iv: Intervention) -> str:
@@ -458,7 +495,7 @@ class Simulation:
     def _question(self, speaker: Member, kind: str) -> None:
         """A question and the presenter's answer, with the presenter's insight changing."""
         p, pres = self.p, self.presenter
-        self._say(speaker.id, kind, self._seconds(p.seconds_question), text_key=kind)
+        self._speak(speaker.id, kind, p.seconds_question)
         if pres is None:
             return
         gain = 0.0
@@ -471,7 +508,7 @@ class Simulation:
         elif kind == "advice-question":
             gain = p.insight_advice
         pres.insight = clamp(pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain)
-        self._say(pres.id, "answer", self._seconds(p.seconds_answer, 1.3 if kind == "open-question" else 0.7))
+        self._speak(pres.id, "answer", p.seconds_answer, 1.3 if kind == "open-question" else 0.7)
 
     def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:
         for number, moment in enumerate(self.scenario.moments):
@@ -521,6 +558,7 @@ class Simulation:
                     m.present = True
                     present.append(m)
         self._present = tuple(m for m in self.members if m.present)
+        self._present_ids = tuple([m.id for m in self._present])
         return list(self._present)
 
     def _meeting(self, number: int) -> Steps:
@@ -529,7 +567,7 @@ class Simulation:
         self.meeting_events, self.slot_events = set(), set()
         self.meeting_interventions = 0
         self.last_intervention = self.turn_counter - 100
-        start_row = len(self.rows)
+        start_row, start_decision = len(self.rows), len(self.decisions)
         present = self._attend()
         for m in self.members:
             if not m.present:
@@ -541,13 +579,12 @@ class Simulation:
             key = "check-in-first" if number == 1 else "check-in"
             if last is not None and last.meeting == number - 1:
                 key = "check-in-done" if last.completed else "check-in-undone"
-            self._say(m.id, "check-in", self._seconds(p.seconds_check_in, 0.6 + 0.8 * m.talkativeness),
-                      text_key=key)
+            self._speak(m.id, "check-in", p.seconds_check_in, 0.6 + 0.8 * m.talkativeness, key)
             yield from self._hook("check-in", m)
         yield from self._scripted("check-in")
         self.phase = "bids"
         for m in present:
-            self._say(m.id, "bid", self._seconds(p.seconds_bid))
+            self._speak(m.id, "bid", p.seconds_bid)
         yield from self._scripted("bids")
         order = sorted(present, key=lambda m: (m.presented, -(m.spec.problem.stakes * m.energy
                                                               + 0.3 * rng.random())))
@@ -572,9 +609,9 @@ class Simulation:
             if decision.intervention.move != "none":
                 speakers = present if review != "unresolved" else present[:2]
                 for i, m in enumerate(speakers):
-                    self._say(m.id, "review", self._seconds(p.seconds_review),
-                              text_key="review-lead" if move.leads_review and i == 0 else "review")
-        self._close_meeting(start_row, present, insight_gains, [m.id for m in presenters])
+                    self._speak(m.id, "review", p.seconds_review, 1.0,
+                                "review-lead" if move.leads_review and i == 0 else "review")
+        self._close_meeting(start_row, start_decision, present, insight_gains, [m.id for m in presenters])
 
     def _pick(self, candidates: list[Member]) -> Member:
         edges = []
@@ -604,7 +641,7 @@ class Simulation:
         w_comment = p.comment_weight * (1.0 - speaker.challenge) * (0.5 + s.collusion)
         x = rng.random() * (w_open + w_closed + w_advice + w_comment)
         if "storyteller" in speaker.traits and rng.random() < p.story_rate * 3:
-            self._say(speaker.id, "story", self._seconds(p.seconds_advice, 1.5))
+            self._speak(speaker.id, "story", p.seconds_advice, 1.5)
             return "story"
         if x < w_open:
             self._question(speaker, "open-question")
@@ -614,13 +651,13 @@ class Simulation:
             return "closed-question"
         if x < w_open + w_closed + w_advice:
             if "rank-puller" in speaker.traits and rng.random() < p.rank_rate:
-                self._say(speaker.id, "advice", self._seconds(p.seconds_advice))
+                self._speak(speaker.id, "advice", p.seconds_advice)
                 if pres is not None:
                     pres.insight = clamp(pres.insight + p.insight_advice)
                 return "advice"
             self._question(speaker, "advice-question")
             return "advice-question"
-        self._say(speaker.id, "comment", self._seconds(p.seconds_question, 1.5))
+        self._speak(speaker.id, "comment", p.seconds_question, 1.5)
         s.collusion = clamp(s.collusion + p.collusion_gain * (1.0 - speaker.challenge))
         return "comment"
 
@@ -631,11 +668,11 @@ class Simulation:
         for m in self.members:
             m.weight = 1.0
         self.phase = "account"
-        self._say(pres.id, "account", self._seconds(p.seconds_account), text_key="account-open")
+        self._speak(pres.id, "account", p.seconds_account, 1.0, "account-open")
         self._others = [m for m in self.present() if m is not pres]
         yield from self._hook("account-open", pres)
         for _ in range(p.account_turns - 1):
-            self._say(pres.id, "account", self._seconds(p.seconds_account))
+            self._speak(pres.id, "account", p.seconds_account)
         yield from self._scripted("account")
 
         self.phase = "questions"
@@ -664,7 +701,7 @@ class Simulation:
 
         self.airtime = {}
         self.phase = "summary"
-        self._say(pres.id, "summary", self._seconds(p.seconds_summary))
+        self._speak(pres.id, "summary", p.seconds_summary)
         yield from self._scripted("summary")
         self.phase = "actions"
         yield from self._scripted("actions")
@@ -677,15 +714,15 @@ class Simulation:
                 specific = True
                 owned = not self.book.moves[self.decisions[-1].intervention.move].prescribes
         if specific:
-            self._say(pres.id, "action", self._seconds(p.seconds_action))
+            self._speak(pres.id, "action", p.seconds_action)
         commitment = pres.commitment * (1.0 if owned else p.owned_factor)
         pres.actions.append(Action(self.meeting, specific, owned, commitment))
 
-    def _close_meeting(self, start_row: int, present: list[Member], insight_gains: list[float],
-                       presenters: list[str]) -> None:
+    def _close_meeting(self, start_row: int, start_decision: int, present: list[Member],
+                       insight_gains: list[float], presenters: list[str]) -> None:
         p, s, rng = self.p, self.set, self.rng
         rows = self.rows[start_row:]
-        records = [d for d in self.decisions if d.decision.meeting == self.meeting]
+        records = self.decisions[start_decision:]  # a meeting's decisions follow the last meeting's
         outcome = meeting_outcome(self.meeting, rows, [m.id for m in present], records, insight_gains,
                                   self.members, presenters, s.autonomy, s.awareness, s.adherence,
                                   s.cohesion, s.collusion, len(self.members))
