@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from alcourse.simulation.outcomes import (
@@ -614,23 +616,21 @@ class Simulation:
         self._close_meeting(start_row, start_decision, present, insight_gains, [m.id for m in presenters])
 
     def _pick(self, candidates: list[Member]) -> Member:
-        edges = []
-        total = 0.0
-        dominant_weight = self.p.dominant_weight
-        for m in candidates:
-            w = (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
-            traits = m.traits
-            if "dominant" in traits and m.weight >= 1.0:
-                w *= dominant_weight
-            if "quiet" in traits:
-                w *= 0.5
-            total += w
-            edges.append(total)
-        x = self.rng.random() * total
-        for m, edge in zip(candidates, edges, strict=True):
-            if x < edge:
-                return m
-        return candidates[-1]
+        """Who speaks next: drawn in proportion to each candidate's speaking weight.
+
+        A factor of 1.0 leaves a product exactly as it was, so the weights are those of
+        multiplying in the dominant and quiet factors one by one. The weights are never negative
+        (levels are 0 to 1, parameters are range-checked and the rulebook refuses a negative
+        ``weight``), so the running totals rise and bisecting them finds the first total above
+        the draw, as a scan would.
+        """
+        dominant = self.p.dominant_weight
+        totals = list(accumulate([
+            (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
+            * (dominant if m.weight >= 1.0 and "dominant" in m.traits else 1.0)
+            * (0.5 if "quiet" in m.traits else 1.0) for m in candidates]))
+        last = len(candidates) - 1
+        return candidates[bisect_right(totals, self.rng.random() * totals[last], 0, last)]
 
     def _turn_kind(self, speaker: Member) -> str:
         """What a member's turn is: the set's habits, its ground rules and its collusion decide."""

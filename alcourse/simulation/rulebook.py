@@ -476,6 +476,9 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     targets = _TARGETS[head]
     if sign == "=":
         value = _set_value(rest)
+        if attr == "weight" and not (isinstance(value, float) and value >= 0.0):
+            raise where.fail(f"{change!r}: a speaking weight is a number, 0 or more (who speaks next is "
+                             "drawn in proportion to it)")
 
         def assign(ctx: Ctx, m: Any, move: str) -> None:
             for target in targets(ctx, m):
