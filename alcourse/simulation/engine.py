@@ -384,7 +384,10 @@ class Simulation:
         target = iv.target
         self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
                   text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own, index=iv.wording)
-        effect = self.fit(event.id, iv.move)
+        said = len(self.rows) - 1  # effects may add turns after it; only this one has a move
+        row = self.fit_table.get(event.id)  # self.fit, inlined: ``event`` is the rulebook's own
+        effect = row[iv.move] if row is not None and iv.move in row else event.fit.get(iv.move,
+                                                                                        self.book.fit_default)
         why = self._why
         if directive:
             stage_factor = max(0.3, 1.0 + p.directive_early * (1.0 - 3.0 * s.autonomy))
@@ -407,31 +410,28 @@ class Simulation:
         self._chance = clamp(effect)
         self.last_intervention = self.turn_counter
         self.meeting_interventions += 1
+        # clamp, inlined in these loops: every member present, at every intervention
         if move.relieves_dependence:
+            relief = 2 * p.dependence_relief
             for m in present:
-                m.dependence = clamp(m.dependence - 2 * p.dependence_relief)
+                m.dependence = 0.0 if (d := m.dependence - relief) < 0.0 else 1.0 if d > 1.0 else d
         else:
             step = p.dependence_step * (2.0 if directive else 1.0) * (1.0 - s.autonomy)
             for m in present:
-                m.dependence = clamp(m.dependence + step)
-        if rng.random() < clamp(effect):
-            self._effects(event.resolved + move.resolved, member, iv.move)
-            self._mark_last("resolved")
-            return "resolved"
-        self._effects(move.unresolved + event.unresolved, member, iv.move)
-        self._mark_last("unresolved")
-        return "unresolved"
+                m.dependence = 0.0 if (d := m.dependence + step) < 0.0 else 1.0 if d > 1.0 else d
+        if rng.random() < self._chance:
+            outcome, ops = "resolved", event.resolved + move.resolved
+        else:
+            outcome, ops = "unresolved", move.unresolved + event.unresolved
+        for op in ops:
+            op(self, member, iv.move)
+        rows = self.rows
+        rows[said] = with_field(rows[said], OUTCOME, outcome)
+        return outcome
 
     def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
         for op in ops:
             op(self, member, move)
-
-    def _mark_last(self, outcome: str) -> None:
-        rows = self.rows
-        for i in range(len(rows) - 1, -1, -1):
-            if rows[i].speaker == ADVISER and rows[i].move:
-                rows[i] = with_field(rows[i], OUTCOME, outcome)
-                return
 
     # ----- events, as the rulebook declares them
     def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:

@@ -489,6 +489,22 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
         raise where.fail(f"{change!r}: a level changes by +PARAM, -PARAM or ~PARAM (towards 1); "
                          "=VALUE sets weight, kind or stuck")
     amount = _term(rest, where)
+    if head in ("set", "member"):
+        # the common shapes (most effects change the set or the member concerned by one parameter)
+        # in one call: no targets to gather, the parameter read in place, the clamp inlined
+        parameter = rest if rest in PARAMETER_NAMES else ""
+        on_set = head == "set"
+
+        def shift_one(ctx: Ctx, m: Any, move: str) -> None:
+            target = ctx.set if on_set else m
+            if target is None:
+                return
+            x = getattr(target, attr)
+            d = getattr(ctx.p, parameter) if parameter else amount(ctx, m)
+            v = x + d if sign == "+" else x - d if sign == "-" else x + d * (1 - x)
+            setattr(target, attr, 0.0 if v < 0.0 else 1.0 if v > 1.0 else v)
+
+        return shift_one
 
     def shift(ctx: Ctx, m: Any, move: str) -> None:
         for target in targets(ctx, m):
