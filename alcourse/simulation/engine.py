@@ -34,7 +34,7 @@ from alcourse.simulation.outcomes import (
     stage_of,
 )
 from alcourse.simulation.parameters import Parameters
-from alcourse.simulation.rulebook import NOBODY, Event, Rulebook
+from alcourse.simulation.rulebook import NOBODY, Event, HookTable, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Scenario
 from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
@@ -164,6 +164,8 @@ class Member:
     absences: int = 0
     weight: float = 1.0
     actions: list[Action] = field(default_factory=list)
+    tables: dict[str, HookTable] = field(default_factory=dict)
+    """The hooks' events as this member meets them (see :meth:`Rulebook.member_tables`)."""
 
     @classmethod
     def from_spec(cls, spec: MemberSpec) -> Member:
@@ -210,6 +212,8 @@ class Result:
 _new_turn = tuple.__new__
 Policy = Callable[[Decision], Intervention]
 Steps = Generator[Decision, Intervention, None]
+Asks = Generator[Decision, Intervention, str | None]
+"""A hook's decisions; it returns the last one's outcome (None if none was asked)."""
 
 
 class Simulation:
@@ -229,6 +233,12 @@ class Simulation:
         self.fit_table = scenario.fit
         self.rng = random.Random(self.seed)
         self.members = [Member.from_spec(m) for m in scenario.members]
+        tables = (scenario.member_tables() if self.book is scenario.rulebook()
+                  else self.book.member_tables({m.id: m.traits for m in self.members}))
+        for m in self.members:
+            m.tables = tables[m.id]
+        self._no_member = tables[None]
+        """The hooks' events as a hook about no member meets them."""
         self.by_id = {m.id: m for m in self.members}
         p = self.p
         self.set = SetState(p.start_adherence, p.start_cohesion, p.start_collusion,
@@ -434,34 +444,29 @@ class Simulation:
             op(self, member, move)
 
     # ----- events, as the rulebook declares them
-    def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
+    def _hook(self, at: str, member: Member | None) -> Asks:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
+        table = (self._no_member if member is None else member.tables)[at]
+        return self._happen(table.by_kind.get(self.signals.get("kind", ""), table.ungated), member)
+
+    def _happen(self, events: tuple[Event, ...], member: Member | None) -> Asks:
+        """Check ``events`` (a hook's, as ``member`` meets them), in order; decide on those that happen."""
         outcome = None
-        table = self.book.tables[at]  # HookTable.events, inlined: three hooks a turn
-        for event in table.by_kind.get(self.signals.get("kind", ""), table.ungated):
+        for event in events:
             if event.pure and event.id in (self.meeting_events if event.repeat == "meeting"
                                            else self.slot_events):
                 continue
-            whose, trait = event.gate_trait
-            if trait:
-                holder = member if whose == "member" else self.presenter
-                if holder is None or trait not in holder.traits:
-                    continue
-            happens = True
-            for check in event.pre:
-                if not check(self, member):
-                    happens = False
-                    break
-            if not happens:
+            trait = event.presenter_gate
+            if trait and (self.presenter is None or trait not in self.presenter.traits):
                 continue
-            who = event.select(self, member)
+            pre = event.pre_all
+            if pre is not None and not pre(self, member):
+                continue
+            who = member if event.by_member else event.select(self, member)
             if who is NOBODY:
                 continue
-            for check in event.when:
-                if not check(self, who):
-                    happens = False
-                    break
-            if not happens:
+            when = event.when_all
+            if when is not None and not when(self, who):
                 continue
             turn = event.turn
             if turn is not None:
@@ -680,14 +685,21 @@ class Simulation:
         self.airtime = dict.fromkeys((m.id for m in others), 0.0)
         signals = self.signals = {"run": 0, "run_speaker": "", "turn": 0, "turns_left": 0, "kind": ""}
         scripted_at = min(2, p.question_turns - 1)
+        asking = self._no_member
         for t in range(p.question_turns):
             signals["turn"], signals["turns_left"] = t, p.question_turns - 1 - t
             if t == scripted_at:
                 yield from self._scripted("questions")
-            yield from self._hook("question-turn", None)
+            # the three hooks of a turn as _hook does them, checked only if they have events for this
+            # member (most members have none of the traits that before-turn events need)
+            table = asking["question-turn"]
+            if events := table.by_kind.get(signals["kind"], table.ungated):
+                yield from self._happen(events, None)
             speaker = self._pick(others)
             signals["instead"] = False
-            yield from self._hook("before-turn", speaker)
+            table = speaker.tables["before-turn"]
+            if events := table.by_kind.get(signals["kind"], table.ungated):
+                yield from self._happen(events, speaker)
             if signals["instead"]:
                 continue
             kind = self._turn_kind(speaker)
@@ -697,7 +709,9 @@ class Simulation:
             else:
                 signals["run"], signals["run_speaker"] = 0, ""
             signals["kind"] = kind
-            yield from self._hook("after-turn", speaker)
+            table = speaker.tables["after-turn"]
+            if events := table.by_kind.get(kind, table.ungated):
+                yield from self._happen(events, speaker)
 
         self.airtime = {}
         self.phase = "summary"

@@ -165,6 +165,51 @@ class Event:
     pure: bool = False
     """Checking it draws no random number and changes nothing before the decision, so once it
     has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
+    # The forms the engine runs at every turn (made from the fields above, see __post_init__):
+    presenter_gate: str = field(init=False, repr=False, compare=False)
+    """The trait the presenter needs, or '' (a member's trait gate is settled by
+    :meth:`HookTable.for_traits` before the meeting, since traits do not change)."""
+    pre_all: Check | None = field(init=False, repr=False, compare=False)
+    """``pre`` as one check (None: no conditions)."""
+    when_all: Check | None = field(init=False, repr=False, compare=False)
+    """``when`` as one check (None: no conditions)."""
+    by_member: bool = field(init=False, repr=False, compare=False)
+    """True if it concerns the member the hook is about (``select`` would return them)."""
+
+    def __post_init__(self) -> None:
+        whose, trait = self.gate_trait
+        object.__setattr__(self, "presenter_gate", trait if whose == "presenter" else "")
+        object.__setattr__(self, "pre_all", _all_of(self.pre))
+        object.__setattr__(self, "when_all", _all_of(self.when))
+        object.__setattr__(self, "by_member", self.select is _select_member)
+
+
+def _all_of(checks: tuple[Check, ...]) -> Check | None:
+    """One check that all of ``checks`` hold, tried in order: an event's conditions in one call
+    (the engine checks each event at every turn)."""
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda ctx, m: first(ctx, m) and second(ctx, m)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda ctx, m: first(ctx, m) and second(ctx, m) and third(ctx, m)
+
+    def every(ctx: Ctx, m: Any) -> bool:
+        for check in checks:
+            if not check(ctx, m):
+                return False
+        return True
+
+    return every
+
+
+def _select_member(ctx: Ctx, m: Any) -> Any:
+    """Who an event with ``who: member`` (or ``speaker``) concerns: the member the hook is about."""
+    return m
 
 
 @dataclass(frozen=True)
@@ -208,6 +253,14 @@ class HookTable:
         """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
         return self.by_kind.get(kind, self.ungated)
 
+    def for_traits(self, traits: frozenset[str]) -> HookTable:
+        """This table for a member with ``traits``: without the events whose member trait gate
+        they fail (with no traits, as for a hook about no member, every member-gated event goes)."""
+        def keep(events: tuple[Event, ...]) -> tuple[Event, ...]:
+            return tuple(e for e in events if e.gate_trait[0] != "member" or e.gate_trait[1] in traits)
+
+        return HookTable({kind: keep(events) for kind, events in self.by_kind.items()}, keep(self.ungated))
+
 
 @dataclass(frozen=True)
 class Rulebook:
@@ -222,6 +275,15 @@ class Rulebook:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", {at: HookTable.of(events) for at, events in self.hooks.items()})
+
+    def member_tables(self, traits: dict[str, frozenset[str]]) -> dict[str | None, dict[str, HookTable]]:
+        """``tables`` as each member meets them, by member id (``traits``: each member's), and
+        under None as a hook about no member meets them."""
+        tables: dict[str | None, dict[str, HookTable]] = {
+            member: {at: table.for_traits(has) for at, table in self.tables.items()}
+            for member, has in traits.items()}
+        tables[None] = {at: table.for_traits(frozenset()) for at, table in self.tables.items()}
+        return tables
 
     @property
     def heron(self) -> tuple[str, ...]:
@@ -548,7 +610,7 @@ def _ops(node: Any, where: _Where, moves: Sequence[str]) -> tuple[Op, ...]:
 
 def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
     if node in ("member", "speaker"):
-        return lambda ctx, m: m
+        return _select_member
     if node == "presenter":
         return lambda ctx, m: ctx.presenter if ctx.presenter is not None else NOBODY
     if node == "set":
