@@ -16,10 +16,9 @@ drives it with a trainee's saved choices. All randomness comes from one
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from bisect import bisect_right
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -43,6 +42,9 @@ __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention",
            "Simulation", "Steps", "clamp", "drive", "run", "stage_of"]
 
 
+_MOVE_NAMES = frozenset(MOVES)  # checked for every intervention: a set, not a scan of the tuple
+
+
 @dataclass(frozen=True)
 class Intervention:
     """What the adviser does: a move aimed at one member or at the whole set.
@@ -59,7 +61,7 @@ class Intervention:
     """Which of the move's wordings the trainee chose (-1: the simulator picks)."""
 
     def __post_init__(self) -> None:
-        if self.move not in MOVES:
+        if self.move not in _MOVE_NAMES:
             raise ValueError(f"unknown move {self.move!r}; allowed: {', '.join(MOVES)}")
 
 
@@ -97,19 +99,18 @@ class Decision:
         return template.format(name=self.member_name)
 
 
-DECISION_FIELDS = tuple(f.name for f in dataclasses.fields(Decision))
 _Frozen = TypeVar("_Frozen")
 
 
-def _frozen(cls: type[_Frozen], names: tuple[str, ...], values: Iterable[Any]) -> _Frozen:
-    """An instance of the frozen dataclass ``cls`` from every field's value, in field order.
+def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """An instance of the frozen dataclass ``cls`` with every one of its ``fields``.
 
     The same object its ``__init__`` makes (equal, same fields), built without that
     ``__init__``, which sets each field through ``object.__setattr__`` (the price of
     ``frozen``): the engine makes two records at every decision.
     """
     record = object.__new__(cls)
-    record.__dict__.update(zip(names, values, strict=True))
+    record.__dict__.update(fields)
     return record
 
 
@@ -124,8 +125,6 @@ class DecisionRecord:
     reasons: tuple[str, ...] = ()
     """Why the chance was lower than the move's fit, in the trainee's words."""
 
-
-RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(DecisionRecord))
 
 
 @dataclass(slots=True)
@@ -348,14 +347,16 @@ class Simulation:
         spec = self.book.events[event]
         s = self.set
         presenter = self.presenter
-        # in field order (see Decision)
-        decision = _frozen(Decision, DECISION_FIELDS, (
-            len(self.decisions), self.meeting, self.scenario.meetings, self.phase, event,
-            member.id if member else TARGET_SET, member.name if member else "The set",
-            presenter.id if presenter else "", stage_of(s.autonomy), s.autonomy, s.awareness, s.adherence,
-            sum([m.dependence for m in present]) / max(1, len(present)),
-            self.turn_counter - self.last_intervention, self.meeting_interventions, self._present_ids,
-            spec.label, spec.cue))
+        decision: Decision = _frozen(Decision, {
+            "index": len(self.decisions), "meeting": self.meeting, "meetings": self.scenario.meetings,
+            "phase": self.phase, "event": event, "member": member.id if member else TARGET_SET,
+            "member_name": member.name if member else "The set",
+            "presenter": presenter.id if presenter else "", "stage": stage_of(s.autonomy),
+            "autonomy": s.autonomy, "awareness": s.awareness, "adherence": s.adherence,
+            "dependence": sum([m.dependence for m in present]) / max(1, len(present)),
+            "turns_since_intervention": self.turn_counter - self.last_intervention,
+            "interventions_this_meeting": self.meeting_interventions, "present": self._present_ids,
+            "label": spec.label, "cue_template": spec.cue})
         intervention = yield decision
         if not isinstance(intervention, Intervention):
             raise TypeError(f"expected an Intervention, got {intervention!r}")
@@ -364,8 +365,9 @@ class Simulation:
         self._why = []
         self._chance = 0.0
         outcome = self._apply(spec, member, intervention)
-        self.decisions.append(_frozen(DecisionRecord, RECORD_FIELDS,
-                                      (decision, intervention, outcome, self._chance, tuple(self._why))))
+        self.decisions.append(_frozen(DecisionRecord, {
+            "decision": decision, "intervention": intervention, "outcome": outcome, "chance": self._chance,
+            "reasons": tuple(self._why)}))
         return outcome
 
     def _apply(self, event: Event, member: Member | None, iv: Intervention) -> str:
@@ -514,7 +516,8 @@ class Simulation:
             gain = p.insight_closed
         elif kind == "advice-question":
             gain = p.insight_advice
-        pres.insight = clamp(pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain)
+        insight = pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain
+        pres.insight = 0.0 if insight < 0.0 else 1.0 if insight > 1.0 else insight  # clamp, at every question
         self._speak(pres.id, "answer", p.seconds_answer, 1.3 if kind == "open-question" else 0.7)
 
     def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:

@@ -15,13 +15,12 @@ so :mod:`alcourse.analysis` computes the same numbers from a real set's log.
 
 from __future__ import annotations
 
-import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from alcourse.simulation.turns import Turn
+from alcourse.simulation.turns import TURN_FIELDS, Turn
 from alcourse.simulation.vocabulary import HERON, MOVES, QUESTION_TYPES
 
 ADVISER = "adviser"
@@ -166,19 +165,18 @@ class MeetingOutcome:
         return row
 
 
-_SPEAKER, _TURN_TYPE, _SECONDS, _MOVE = (operator.attrgetter(name)
-                                         for name in ("speaker", "turn_type", "seconds", "move"))
-
-
 def meeting_outcome(number: int, rows: Sequence[Turn], present: list[str],
                     records: Sequence[Any], insight_gains: list[float], members: Sequence[Any],
                     presenters: list[str], autonomy: float, awareness: float, adherence: float,
                     cohesion: float, collusion: float, size: int) -> MeetingOutcome:
     """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
-    # the four columns read by their fields' getters, in C (a transposition of every column of a
-    # meeting's rows costs more than these four passes)
-    measures = turn_measures(list(map(_SPEAKER, rows)), list(map(_TURN_TYPE, rows)),
-                             list(map(_SECONDS, rows)), list(map(_MOVE, rows)), members=present)
+    # the rows' columns by one transposition (in C), not one pass per column (reading a named
+    # field through its descriptor costs more than copying every column)
+    columns: dict[str, Sequence[Any]] = dict.fromkeys(TURN_FIELDS, ())
+    if rows:
+        columns = dict(zip(TURN_FIELDS, zip(*rows, strict=True), strict=True))
+    measures = turn_measures(columns["speaker"], columns["turn_type"], columns["seconds"], columns["move"],
+                             members=present)
     moves = dict(measures.moves)
     nones = sum(1 for d in records if d.intervention.move == "none")
     if nones:

@@ -363,6 +363,10 @@ def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
         if who == "set":
             return lambda ctx, m: getattr(ctx.set, attr)
         if who in ("member", "speaker", "presenter") and attr in MEMBER_READ:
+            if attr not in ("airtime", "airtime_share"):  # a plain attribute: read without _member_value
+                if who == "presenter":
+                    return lambda ctx, m: None if ctx.presenter is None else getattr(ctx.presenter, attr)
+                return lambda ctx, m: None if m is None else getattr(m, attr)
             if who == "presenter":
                 return lambda ctx, m: (None if ctx.presenter is None
                                        else _member_value(ctx.presenter, attr, ctx))
@@ -399,6 +403,9 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
         apply, second = _ARITHMETIC[ops[0]], terms[1]
         if _NUMBER.match(parts[1]):
             number = float(parts[1])
+            if parts[0] in PARAMETER_NAMES:  # ``param//2``: the parameter read in place
+                name = parts[0]
+                return lambda ctx, m: apply(getattr(ctx.p, name), number)
             return lambda ctx, m: apply(first(ctx, m), number)
         return lambda ctx, m: apply(first(ctx, m), second(ctx, m))
     pairs = list(zip(ops, terms[1:], strict=True))
@@ -422,7 +429,14 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 def _check(node: Any, where: _Where) -> Check:
     if isinstance(node, dict) and set(node) == {"any"} and isinstance(node["any"], list):
         options = [_check(item, where) for item in node["any"]]
-        return lambda ctx, m: any(c(ctx, m) for c in options)
+
+        def any_of(ctx: Ctx, m: Any) -> bool:
+            for option in options:  # a loop, not any(generator): no generator made per check
+                if option(ctx, m):
+                    return True
+            return False
+
+        return any_of
     if not isinstance(node, str):
         raise where.fail("a condition is text like \"member.trust < 0.5\", \"presenter has rambler\", "
                          "\"chance ramble_rate\", or {any: [...]}")
@@ -619,8 +633,15 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
         raise where.fail("who: one of member, speaker, presenter, set, or {among: others, first: [...]}, "
                          "{among: others, most: ATTRIBUTE}, {among: others, trait: T, else_most: ATTRIBUTE}")
     if "first" in node:
-        checks = [_check(c, where) for c in node["first"]]
-        return lambda ctx, m: next((o for o in ctx.others() if all(c(ctx, o) for c in checks)), NOBODY)
+        meets = _all_of(tuple(_check(c, where) for c in node["first"]))
+
+        def first(ctx: Ctx, m: Any) -> Any:
+            for other in ctx.others():  # a loop, not next(generator): checked at every question turn
+                if meets is None or meets(ctx, other):
+                    return other
+            return NOBODY
+
+        return first
     most = node.get("most") or node.get("else_most")
     if most not in MEMBER_READ:
         raise where.fail(f"most/else_most: {most!r}; allowed: {', '.join(sorted(MEMBER_READ))}")
@@ -633,9 +654,9 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
         if not others:
             return NOBODY
         if trait:
-            found = next((o for o in others if trait in o.traits), None)
-            if found is not None:
-                return found
+            for other in others:
+                if trait in other.traits:
+                    return other
         if plain is not None:
             return max(others, key=plain)
         if most == "airtime":
