@@ -268,6 +268,8 @@ class Simulation:
         self._present_ids: tuple[str, ...] = ()
         """Their ids, as every decision shows them."""
         self._why: list[str] = []
+        self._effects_run = 0
+        """How many times effects have run: members' speaking weights change only through them."""
         self._chance = 0.0
 
     def result(self) -> Result:
@@ -435,6 +437,7 @@ class Simulation:
             outcome, ops = "resolved", event.resolved + move.resolved
         else:
             outcome, ops = "unresolved", move.unresolved + event.unresolved
+        self._effects_run += 1
         for op in ops:
             op(self, member, iv.move)
         rows = self.rows
@@ -442,6 +445,7 @@ class Simulation:
         return outcome
 
     def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
+        self._effects_run += 1
         for op in ops:
             op(self, member, move)
 
@@ -623,22 +627,20 @@ class Simulation:
                                 "review-lead" if move.leads_review and i == 0 else "review")
         self._close_meeting(start_row, start_decision, present, insight_gains, [m.id for m in presenters])
 
-    def _pick(self, candidates: list[Member]) -> Member:
-        """Who speaks next: drawn in proportion to each candidate's speaking weight.
+    def _speaking_totals(self, candidates: list[Member]) -> list[float]:
+        """Running totals of the candidates' speaking weights, to draw who speaks next from.
 
         A factor of 1.0 leaves a product exactly as it was, so the weights are those of
         multiplying in the dominant and quiet factors one by one. The weights are never negative
         (levels are 0 to 1, parameters are range-checked and the rulebook refuses a negative
-        ``weight``), so the running totals rise and bisecting them finds the first total above
-        the draw, as a scan would.
+        ``weight``), so the totals rise and bisecting them finds the first total above a draw,
+        as a scan would.
         """
         dominant = self.p.dominant_weight
-        totals = list(accumulate([
+        return list(accumulate([
             (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
             * (dominant if m.weight >= 1.0 and "dominant" in m.traits else 1.0)
             * (0.5 if "quiet" in m.traits else 1.0) for m in candidates]))
-        last = len(candidates) - 1
-        return candidates[bisect_right(totals, self.rng.random() * totals[last], 0, last)]
 
     def _turn_kind(self, speaker: Member) -> str:
         """What a member's turn is: the set's habits, its ground rules and its collusion decide."""
@@ -689,6 +691,8 @@ class Simulation:
         signals = self.signals = {"run": 0, "run_speaker": "", "turn": 0, "turns_left": 0, "kind": ""}
         scripted_at = min(2, p.question_turns - 1)
         asking = self._no_member
+        totals: list[float] = []
+        totals_at, last = -1, len(others) - 1
         for t in range(p.question_turns):
             signals["turn"], signals["turns_left"] = t, p.question_turns - 1 - t
             if t == scripted_at:
@@ -698,7 +702,11 @@ class Simulation:
             table = asking["question-turn"]
             if events := table.by_kind.get(signals["kind"], table.ungated):
                 yield from self._happen(events, None)
-            speaker = self._pick(others)
+            if totals_at != self._effects_run:
+                # the weights change only through effects (and at a slot's start): added up again
+                # only after effects have run, not at every turn
+                totals, totals_at = self._speaking_totals(others), self._effects_run
+            speaker = others[bisect_right(totals, self.rng.random() * totals[last], 0, last)]
             signals["instead"] = False
             table = speaker.tables["before-turn"]
             if events := table.by_kind.get(signals["kind"], table.ungated):
