@@ -506,9 +506,20 @@ class Simulation:
 
     # ----- the meeting
     def _question(self, speaker: Member, kind: str) -> None:
-        """A question and the presenter's answer, with the presenter's insight changing."""
-        p, pres = self.p, self.presenter
-        self._speak(speaker.id, kind, p.seconds_question)
+        """A question and the presenter's answer, with the presenter's insight changing.
+
+        Both turns are recorded as :meth:`_speak` records them, written out here: most of a
+        slot's turns are these two, and the calls cost more than the rest of the work.
+        """
+        p, pres, airtime = self.p, self.presenter, self.airtime
+        spread, rows = p.talk_spread, self.rows
+        seconds = round(p.seconds_question * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        self.turn_counter += 1
+        asker = speaker.id
+        if asker in airtime:
+            airtime[asker] += seconds
+        rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "", asker,
+                                     kind, seconds, "", "", "", "", kind, self.turn_counter, None, "")))
         if pres is None:
             return
         gain = 0.0
@@ -522,7 +533,13 @@ class Simulation:
             gain = p.insight_advice
         insight = pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain
         pres.insight = 0.0 if insight < 0.0 else 1.0 if insight > 1.0 else insight  # clamp, at every question
-        self._speak(pres.id, "answer", p.seconds_answer, 1.3 if kind == "open-question" else 0.7)
+        seconds = round(p.seconds_answer * (1.3 if kind == "open-question" else 0.7)
+                        * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        self.turn_counter += 1
+        if pres.id in airtime:
+            airtime[pres.id] += seconds
+        rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id, pres.id, "answer", seconds, "", "",
+                                     "", "", "answer", self.turn_counter, None, "")))
 
     def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:
         for number, moment in enumerate(self.scenario.moments):
