@@ -34,7 +34,7 @@ from alcourse.simulation.outcomes import (
 )
 from alcourse.simulation.parameters import Parameters
 from alcourse.simulation.rulebook import NOBODY, Event, HookTable, Rulebook
-from alcourse.simulation.scenario import MemberSpec, Scenario
+from alcourse.simulation.scenario import MemberSpec, Moment, Scenario
 from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
@@ -541,9 +541,15 @@ class Simulation:
         rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id, pres.id, "answer", seconds, "", "",
                                      "", "", "answer", self.turn_counter, None, "")))
 
-    def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:
-        for number, moment in enumerate(self.scenario.moments):
-            if moment.meeting != self.meeting or moment.phase != phase or number in self.said:
+    def _scripted(self, phase: str) -> Steps | tuple[()]:
+        """The scenario's scripted moments at this phase of this meeting: usually none, and then no
+        generator is made."""
+        moments = self.scenario.moments_at(self.meeting, phase)
+        return self._say_scripted(phase, moments) if moments else ()
+
+    def _say_scripted(self, phase: str, moments: tuple[tuple[int, Moment], ...]) -> Steps:
+        for number, moment in moments:
+            if number in self.said:
                 continue
             member = self.by_id[moment.member]
             if not member.present:

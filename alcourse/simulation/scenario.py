@@ -167,6 +167,19 @@ class Scenario:
                  if e.turn is not None and e.turn.key and e.turn.lines}
         return {**turns, **self.lines} if self.events else dict(self.lines)
 
+    def moments_at(self, meeting: int, phase: str) -> tuple[tuple[int, Moment], ...]:
+        """The scripted moments of this meeting and phase, with their numbers, in order."""
+        return self._moments_by_place.get((meeting, phase), ())
+
+    @functools.cached_property
+    def _moments_by_place(self) -> dict[tuple[int, str], tuple[tuple[int, Moment], ...]]:
+        # the engine asks at every phase of every slot; most have none
+        places: dict[tuple[int, str], tuple[tuple[int, Moment], ...]] = {}
+        for number, moment in enumerate(self.moments):
+            place = (moment.meeting, moment.phase)
+            places[place] = (*places.get(place, ()), (number, moment))
+        return places
+
     def member_tables(self) -> dict[str | None, dict[str, HookTable]]:
         """Its rulebook's hook tables as each member meets them (see :meth:`Rulebook.member_tables`)."""
         return self._member_tables
