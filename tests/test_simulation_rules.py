@@ -110,6 +110,8 @@ def test_a_scenario_event_is_validated_by_the_cli(tmp_path, capsys):
      "scenario.events.phone-call.unresolved[0]", "cannot be changed"),
     (("[member, energy, -energy_undone]", "[member, weight, =-0.5]"),
      "scenario.events.phone-call.unresolved[0]", "a speaking weight is a number, 0 or more"),
+    (("[member, energy, -energy_undone]", "[slot, kind, =problem]"),
+     "scenario.events.phone-call.unresolved[0]", "a slot has only 'stuck' to change"),
     (("who: speaker", "who: {among: everyone}"), "scenario.events.phone-call.who", "among: others"),
     (("{name} missed", "{nam} missed"), "scenario.events.phone-call.persists", "use {name}"),
     (("repeat: meeting", "repeat: hourly"), "scenario.events.phone-call.repeat", "allowed: one of"),

@@ -223,6 +223,14 @@ class Simulation:
     (:mod:`alcourse.simulation.rulebook`), checked at named points of the flow (hooks).
     """
 
+    # slots: attributes read and written at every turn, without an instance dict (one this size is
+    # beyond what the interpreter's attribute caches serve)
+    __slots__ = ("_chance", "_effects_run", "_no_member", "_others", "_present", "_present_ids", "_why",
+                 "airtime", "book", "by_id", "decisions", "finished", "fit_table", "last_intervention",
+                 "meeting", "meeting_events", "meeting_interventions", "meetings", "members", "p", "phase",
+                 "presenter", "programme", "rng", "rows", "said", "scenario", "seed", "set", "signals",
+                 "slot_events", "stuck", "turn_counter")
+
     def __init__(self, scenario: Scenario, seed: int | None = None,
                  parameters: Parameters | None = None, rulebook: Rulebook | None = None) -> None:
         self.scenario = scenario

@@ -548,6 +548,8 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     attr, change = str(node[1]), str(node[2])
     if attr not in UNIT | SETTABLE:
         raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
+    if head == "slot" and attr != "stuck":
+        raise where.fail(f"{attr!r}: a slot has only 'stuck' to change")
     sign, rest = change[:1], change[1:]
     targets = _TARGETS[head]
     if sign == "=":
