@@ -110,6 +110,18 @@ def test_an_unknown_move_or_target_is_refused():
         steps.send(Intervention("catalytic", "nobody"))
 
 
+@pytest.mark.parametrize("name", ["adaptive", "random"])
+def test_decision_records_are_what_their_constructors_make(name):
+    # the engine builds them without __init__ (see engine._frozen): same fields, equal objects
+    result = run(SCENARIOS["discharge-improvement"], policy(name, 3), seed=3)
+    assert result.decisions
+    for record in result.decisions:
+        for obj, cls in ((record.decision, Decision), (record, type(record))):
+            names = [f.name for f in dataclasses.fields(cls)]
+            assert list(vars(obj)) == names
+            assert cls(**{n: getattr(obj, n) for n in names}) == obj
+
+
 def test_transcript_has_one_row_per_turn_with_words():
     result = run(SCENARIOS["discharge-improvement"], policy("adaptive"), seed=2)
     frame = result.transcript()

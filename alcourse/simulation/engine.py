@@ -17,9 +17,11 @@ drives it with a trainee's saved choices. All randomness comes from one
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import accumulate
+from typing import Any, TypeVar
 
 from alcourse.simulation.outcomes import (
     ADVISER,
@@ -31,13 +33,16 @@ from alcourse.simulation.outcomes import (
     stage_of,
 )
 from alcourse.simulation.parameters import Parameters
-from alcourse.simulation.rulebook import NOBODY, Event, Rulebook
-from alcourse.simulation.scenario import MemberSpec, Scenario
+from alcourse.simulation.rulebook import NOBODY, Event, HookTable, Rulebook
+from alcourse.simulation.scenario import MemberSpec, Moment, Scenario
 from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
 __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
            "Simulation", "Steps", "clamp", "drive", "run", "stage_of"]
+
+
+_MOVE_NAMES = frozenset(MOVES)  # checked for every intervention: a set, not a scan of the tuple
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Intervention:
     """Which of the move's wordings the trainee chose (-1: the simulator picks)."""
 
     def __post_init__(self) -> None:
-        if self.move not in MOVES:
+        if self.move not in _MOVE_NAMES:
             raise ValueError(f"unknown move {self.move!r}; allowed: {', '.join(MOVES)}")
 
 
@@ -94,6 +99,21 @@ class Decision:
         return template.format(name=self.member_name)
 
 
+_Frozen = TypeVar("_Frozen")
+
+
+def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    """An instance of the frozen dataclass ``cls`` with every one of its ``fields``.
+
+    The same object its ``__init__`` makes (equal, same fields), built without that
+    ``__init__``, which sets each field through ``object.__setattr__`` (the price of
+    ``frozen``): the engine makes two records at every decision.
+    """
+    record = object.__new__(cls)
+    record.__dict__.update(fields)
+    return record
+
+
 @dataclass(frozen=True)
 class DecisionRecord:
     decision: Decision
@@ -104,6 +124,7 @@ class DecisionRecord:
     """The chance the move had of working, after timing, stage and aim."""
     reasons: tuple[str, ...] = ()
     """Why the chance was lower than the move's fit, in the trainee's words."""
+
 
 
 @dataclass(slots=True)
@@ -142,6 +163,8 @@ class Member:
     absences: int = 0
     weight: float = 1.0
     actions: list[Action] = field(default_factory=list)
+    tables: dict[str, HookTable] = field(default_factory=dict)
+    """The hooks' events as this member meets them (see :meth:`Rulebook.member_tables`)."""
 
     @classmethod
     def from_spec(cls, spec: MemberSpec) -> Member:
@@ -188,6 +211,8 @@ class Result:
 _new_turn = tuple.__new__
 Policy = Callable[[Decision], Intervention]
 Steps = Generator[Decision, Intervention, None]
+Asks = Generator[Decision, Intervention, str | None]
+"""A hook's decisions; it returns the last one's outcome (None if none was asked)."""
 
 
 class Simulation:
@@ -198,6 +223,14 @@ class Simulation:
     (:mod:`alcourse.simulation.rulebook`), checked at named points of the flow (hooks).
     """
 
+    # slots: attributes read and written at every turn, without an instance dict (one this size is
+    # beyond what the interpreter's attribute caches serve)
+    __slots__ = ("_chance", "_effects_run", "_no_member", "_others", "_present", "_present_ids", "_why",
+                 "airtime", "book", "by_id", "decisions", "finished", "fit_table", "last_intervention",
+                 "meeting", "meeting_events", "meeting_interventions", "meetings", "members", "p", "phase",
+                 "presenter", "programme", "rng", "rows", "said", "scenario", "seed", "set", "signals",
+                 "slot_events", "stuck", "turn_counter")
+
     def __init__(self, scenario: Scenario, seed: int | None = None,
                  parameters: Parameters | None = None, rulebook: Rulebook | None = None) -> None:
         self.scenario = scenario
@@ -207,6 +240,12 @@ class Simulation:
         self.fit_table = scenario.fit
         self.rng = random.Random(self.seed)
         self.members = [Member.from_spec(m) for m in scenario.members]
+        tables = (scenario.member_tables() if self.book is scenario.rulebook()
+                  else self.book.member_tables({m.id: m.traits for m in self.members}))
+        for m in self.members:
+            m.tables = tables[m.id]
+        self._no_member = tables[None]
+        """The hooks' events as a hook about no member meets them."""
         self.by_id = {m.id: m for m in self.members}
         p = self.p
         self.set = SetState(p.start_adherence, p.start_cohesion, p.start_collusion,
@@ -234,7 +273,11 @@ class Simulation:
         self._others: list[Member] = []
         self._present: tuple[Member, ...] = ()
         """Who came to this meeting: set only when they arrive (see _attend), read at every event."""
+        self._present_ids: tuple[str, ...] = ()
+        """Their ids, as every decision shows them."""
         self._why: list[str] = []
+        self._effects_run = 0
+        """How many times effects have run: members' speaking weights change only through them."""
         self._chance = 0.0
 
     def result(self) -> Result:
@@ -259,7 +302,7 @@ class Simulation:
         return self._others
 
     def say_turn(self, speaker: str, turn_type: str, mean: float, scale: float, key: str) -> None:
-        self._say(speaker, turn_type, self._seconds(mean, scale), text_key=key)
+        self._speak(speaker, turn_type, mean, scale, key)
 
     def ask(self, member: Member, kind: str) -> None:
         if member is not self.presenter:  # a presenter's own question would be to themselves
@@ -279,6 +322,21 @@ class Simulation:
                                           event, move, target, outcome, text_key or turn_type, number, say,
                                           own)))
 
+    def _speak(self, speaker: str, turn_type: str, mean: float, scale: float = 1.0, key: str = "") -> None:
+        """A turn with no event, move or words of its own, of a length drawn about ``mean * scale``.
+
+        ``_say(..., self._seconds(mean, scale), text_key=key)`` in one call, without keywords:
+        most of a programme's turns are these.
+        """
+        seconds = round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
+        self.turn_counter += 1
+        if speaker in self.airtime:
+            self.airtime[speaker] += seconds
+        pres = self.presenter
+        self.rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "",
+                                          speaker, turn_type, seconds, "", "", "", "", key or turn_type,
+                                          self.turn_counter, None, "")))
+
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
         return round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
 
@@ -295,19 +353,20 @@ class Simulation:
     # ----- deciding
     def _decide(self, event: str, member: Member | None) -> Generator[Decision, Intervention, str]:
         """Yield a decision, apply the adviser's answer, return the outcome."""
-        present = self.present()
+        present = self._present
         spec = self.book.events[event]
-        decision = Decision(
-            index=len(self.decisions), meeting=self.meeting, meetings=self.scenario.meetings,
-            phase=self.phase, event=event, member=member.id if member else TARGET_SET,
-            member_name=member.name if member else "The set",
-            presenter=self.presenter.id if self.presenter else "", stage=stage_of(self.set.autonomy),
-            autonomy=self.set.autonomy, awareness=self.set.awareness, adherence=self.set.adherence,
-            dependence=sum([m.dependence for m in present]) / max(1, len(present)),
-            turns_since_intervention=self.turn_counter - self.last_intervention,
-            interventions_this_meeting=self.meeting_interventions,
-            present=tuple([m.id for m in present]), label=spec.label, cue_template=spec.cue,
-        )
+        s = self.set
+        presenter = self.presenter
+        decision: Decision = _frozen(Decision, {
+            "index": len(self.decisions), "meeting": self.meeting, "meetings": self.scenario.meetings,
+            "phase": self.phase, "event": event, "member": member.id if member else TARGET_SET,
+            "member_name": member.name if member else "The set",
+            "presenter": presenter.id if presenter else "", "stage": stage_of(s.autonomy),
+            "autonomy": s.autonomy, "awareness": s.awareness, "adherence": s.adherence,
+            "dependence": sum([m.dependence for m in present]) / max(1, len(present)),
+            "turns_since_intervention": self.turn_counter - self.last_intervention,
+            "interventions_this_meeting": self.meeting_interventions, "present": self._present_ids,
+            "label": spec.label, "cue_template": spec.cue})
         intervention = yield decision
         if not isinstance(intervention, Intervention):
             raise TypeError(f"expected an Intervention, got {intervention!r}")
@@ -316,7 +375,9 @@ class Simulation:
         self._why = []
         self._chance = 0.0
         outcome = self._apply(spec, member, intervention)
-        self.decisions.append(DecisionRecord(decision, intervention, outcome, self._chance, tuple(self._why)))
+        self.decisions.append(_frozen(DecisionRecord, {
+            "decision": decision, "intervention": intervention, "outcome": outcome, "chance": self._chance,
+            "reasons": tuple(self._why)}))
         return outcome
 
     def _apply(self, event: Event, member: Member | None, iv: Intervention) -> str:
@@ -345,7 +406,10 @@ class Simulation:
         target = iv.target
         self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
                   text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own, index=iv.wording)
-        effect = self.fit(event.id, iv.move)
+        said = len(self.rows) - 1  # effects may add turns after it; only this one has a move
+        row = self.fit_table.get(event.id)  # self.fit, inlined: ``event`` is the rulebook's own
+        effect = row[iv.move] if row is not None and iv.move in row else event.fit.get(iv.move,
+                                                                                        self.book.fit_default)
         why = self._why
         if directive:
             stage_factor = max(0.3, 1.0 + p.directive_early * (1.0 - 3.0 * s.autonomy))
@@ -368,61 +432,55 @@ class Simulation:
         self._chance = clamp(effect)
         self.last_intervention = self.turn_counter
         self.meeting_interventions += 1
+        # clamp, inlined in these loops: every member present, at every intervention
         if move.relieves_dependence:
+            relief = 2 * p.dependence_relief
             for m in present:
-                m.dependence = clamp(m.dependence - 2 * p.dependence_relief)
+                m.dependence = 0.0 if (d := m.dependence - relief) < 0.0 else 1.0 if d > 1.0 else d
         else:
             step = p.dependence_step * (2.0 if directive else 1.0) * (1.0 - s.autonomy)
             for m in present:
-                m.dependence = clamp(m.dependence + step)
-        if rng.random() < clamp(effect):
-            self._effects(event.resolved + move.resolved, member, iv.move)
-            self._mark_last("resolved")
-            return "resolved"
-        self._effects(move.unresolved + event.unresolved, member, iv.move)
-        self._mark_last("unresolved")
-        return "unresolved"
+                m.dependence = 0.0 if (d := m.dependence + step) < 0.0 else 1.0 if d > 1.0 else d
+        if rng.random() < self._chance:
+            outcome, ops = "resolved", event.resolved + move.resolved
+        else:
+            outcome, ops = "unresolved", move.unresolved + event.unresolved
+        self._effects_run += 1
+        for op in ops:
+            op(self, member, iv.move)
+        rows = self.rows
+        rows[said] = with_field(rows[said], OUTCOME, outcome)
+        return outcome
 
     def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
+        self._effects_run += 1
         for op in ops:
             op(self, member, move)
 
-    def _mark_last(self, outcome: str) -> None:
-        rows = self.rows
-        for i in range(len(rows) - 1, -1, -1):
-            if rows[i].speaker == ADVISER and rows[i].move:
-                rows[i] = with_field(rows[i], OUTCOME, outcome)
-                return
-
     # ----- events, as the rulebook declares them
-    def _hook(self, at: str, member: Member | None) -> Generator[Decision, Intervention, str | None]:
+    def _hook(self, at: str, member: Member | None) -> Asks:
         """Check the events declared for this point of the meeting, in order; decide on those that happen."""
+        table = (self._no_member if member is None else member.tables)[at]
+        return self._happen(table.by_kind.get(self.signals.get("kind", ""), table.ungated), member)
+
+    def _happen(self, events: tuple[Event, ...], member: Member | None) -> Asks:
+        """Check ``events`` (a hook's, as ``member`` meets them), in order; decide on those that happen."""
         outcome = None
-        table = self.book.tables[at]  # HookTable.events, inlined: three hooks a turn
-        for event in table.by_kind.get(self.signals.get("kind", ""), table.ungated):
+        for event in events:
             if event.pure and event.id in (self.meeting_events if event.repeat == "meeting"
                                            else self.slot_events):
                 continue
-            whose, trait = event.gate_trait
-            if trait:
-                holder = member if whose == "member" else self.presenter
-                if holder is None or trait not in holder.traits:
-                    continue
-            happens = True
-            for check in event.pre:
-                if not check(self, member):
-                    happens = False
-                    break
-            if not happens:
+            trait = event.presenter_gate
+            if trait and (self.presenter is None or trait not in self.presenter.traits):
                 continue
-            who = event.select(self, member)
+            pre = event.pre_all
+            if pre is not None and not pre(self, member):
+                continue
+            who = member if event.by_member else event.select(self, member)
             if who is NOBODY:
                 continue
-            for check in event.when:
-                if not check(self, who):
-                    happens = False
-                    break
-            if not happens:
+            when = event.when_all
+            if when is not None and not when(self, who):
                 continue
             turn = event.turn
             if turn is not None:
@@ -456,9 +514,20 @@ class Simulation:
 
     # ----- the meeting
     def _question(self, speaker: Member, kind: str) -> None:
-        """A question and the presenter's answer, with the presenter's insight changing."""
-        p, pres = self.p, self.presenter
-        self._say(speaker.id, kind, self._seconds(p.seconds_question), text_key=kind)
+        """A question and the presenter's answer, with the presenter's insight changing.
+
+        Both turns are recorded as :meth:`_speak` records them, written out here: most of a
+        slot's turns are these two, and the calls cost more than the rest of the work.
+        """
+        p, pres, airtime = self.p, self.presenter, self.airtime
+        spread, rows = p.talk_spread, self.rows
+        seconds = round(p.seconds_question * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        self.turn_counter += 1
+        asker = speaker.id
+        if asker in airtime:
+            airtime[asker] += seconds
+        rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "", asker,
+                                     kind, seconds, "", "", "", "", kind, self.turn_counter, None, "")))
         if pres is None:
             return
         gain = 0.0
@@ -470,12 +539,25 @@ class Simulation:
             gain = p.insight_closed
         elif kind == "advice-question":
             gain = p.insight_advice
-        pres.insight = clamp(pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain)
-        self._say(pres.id, "answer", self._seconds(p.seconds_answer, 1.3 if kind == "open-question" else 0.7))
+        insight = pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain
+        pres.insight = 0.0 if insight < 0.0 else 1.0 if insight > 1.0 else insight  # clamp, at every question
+        seconds = round(p.seconds_answer * (1.3 if kind == "open-question" else 0.7)
+                        * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        self.turn_counter += 1
+        if pres.id in airtime:
+            airtime[pres.id] += seconds
+        rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id, pres.id, "answer", seconds, "", "",
+                                     "", "", "answer", self.turn_counter, None, "")))
 
-    def _scripted(self, phase: str) -> Generator[Decision, Intervention, None]:
-        for number, moment in enumerate(self.scenario.moments):
-            if moment.meeting != self.meeting or moment.phase != phase or number in self.said:
+    def _scripted(self, phase: str) -> Steps | tuple[()]:
+        """The scenario's scripted moments at this phase of this meeting: usually none, and then no
+        generator is made."""
+        moments = self.scenario.moments_at(self.meeting, phase)
+        return self._say_scripted(phase, moments) if moments else ()
+
+    def _say_scripted(self, phase: str, moments: tuple[tuple[int, Moment], ...]) -> Steps:
+        for number, moment in moments:
+            if number in self.said:
                 continue
             member = self.by_id[moment.member]
             if not member.present:
@@ -521,6 +603,7 @@ class Simulation:
                     m.present = True
                     present.append(m)
         self._present = tuple(m for m in self.members if m.present)
+        self._present_ids = tuple([m.id for m in self._present])
         return list(self._present)
 
     def _meeting(self, number: int) -> Steps:
@@ -529,7 +612,7 @@ class Simulation:
         self.meeting_events, self.slot_events = set(), set()
         self.meeting_interventions = 0
         self.last_intervention = self.turn_counter - 100
-        start_row = len(self.rows)
+        start_row, start_decision = len(self.rows), len(self.decisions)
         present = self._attend()
         for m in self.members:
             if not m.present:
@@ -541,13 +624,12 @@ class Simulation:
             key = "check-in-first" if number == 1 else "check-in"
             if last is not None and last.meeting == number - 1:
                 key = "check-in-done" if last.completed else "check-in-undone"
-            self._say(m.id, "check-in", self._seconds(p.seconds_check_in, 0.6 + 0.8 * m.talkativeness),
-                      text_key=key)
+            self._speak(m.id, "check-in", p.seconds_check_in, 0.6 + 0.8 * m.talkativeness, key)
             yield from self._hook("check-in", m)
         yield from self._scripted("check-in")
         self.phase = "bids"
         for m in present:
-            self._say(m.id, "bid", self._seconds(p.seconds_bid))
+            self._speak(m.id, "bid", p.seconds_bid)
         yield from self._scripted("bids")
         order = sorted(present, key=lambda m: (m.presented, -(m.spec.problem.stakes * m.energy
                                                               + 0.3 * rng.random())))
@@ -572,28 +654,24 @@ class Simulation:
             if decision.intervention.move != "none":
                 speakers = present if review != "unresolved" else present[:2]
                 for i, m in enumerate(speakers):
-                    self._say(m.id, "review", self._seconds(p.seconds_review),
-                              text_key="review-lead" if move.leads_review and i == 0 else "review")
-        self._close_meeting(start_row, present, insight_gains, [m.id for m in presenters])
+                    self._speak(m.id, "review", p.seconds_review, 1.0,
+                                "review-lead" if move.leads_review and i == 0 else "review")
+        self._close_meeting(start_row, start_decision, present, insight_gains, [m.id for m in presenters])
 
-    def _pick(self, candidates: list[Member]) -> Member:
-        edges = []
-        total = 0.0
-        dominant_weight = self.p.dominant_weight
-        for m in candidates:
-            w = (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
-            traits = m.traits
-            if "dominant" in traits and m.weight >= 1.0:
-                w *= dominant_weight
-            if "quiet" in traits:
-                w *= 0.5
-            total += w
-            edges.append(total)
-        x = self.rng.random() * total
-        for m, edge in zip(candidates, edges, strict=True):
-            if x < edge:
-                return m
-        return candidates[-1]
+    def _speaking_totals(self, candidates: list[Member]) -> list[float]:
+        """Running totals of the candidates' speaking weights, to draw who speaks next from.
+
+        A factor of 1.0 leaves a product exactly as it was, so the weights are those of
+        multiplying in the dominant and quiet factors one by one. The weights are never negative
+        (levels are 0 to 1, parameters are range-checked and the rulebook refuses a negative
+        ``weight``), so the totals rise and bisecting them finds the first total above a draw,
+        as a scan would.
+        """
+        dominant = self.p.dominant_weight
+        return list(accumulate([
+            (0.2 + m.talkativeness) * (0.3 + m.energy) * m.weight
+            * (dominant if m.weight >= 1.0 and "dominant" in m.traits else 1.0)
+            * (0.5 if "quiet" in m.traits else 1.0) for m in candidates]))
 
     def _turn_kind(self, speaker: Member) -> str:
         """What a member's turn is: the set's habits, its ground rules and its collusion decide."""
@@ -604,7 +682,7 @@ class Simulation:
         w_comment = p.comment_weight * (1.0 - speaker.challenge) * (0.5 + s.collusion)
         x = rng.random() * (w_open + w_closed + w_advice + w_comment)
         if "storyteller" in speaker.traits and rng.random() < p.story_rate * 3:
-            self._say(speaker.id, "story", self._seconds(p.seconds_advice, 1.5))
+            self._speak(speaker.id, "story", p.seconds_advice, 1.5)
             return "story"
         if x < w_open:
             self._question(speaker, "open-question")
@@ -614,13 +692,13 @@ class Simulation:
             return "closed-question"
         if x < w_open + w_closed + w_advice:
             if "rank-puller" in speaker.traits and rng.random() < p.rank_rate:
-                self._say(speaker.id, "advice", self._seconds(p.seconds_advice))
+                self._speak(speaker.id, "advice", p.seconds_advice)
                 if pres is not None:
                     pres.insight = clamp(pres.insight + p.insight_advice)
                 return "advice"
             self._question(speaker, "advice-question")
             return "advice-question"
-        self._say(speaker.id, "comment", self._seconds(p.seconds_question, 1.5))
+        self._speak(speaker.id, "comment", p.seconds_question, 1.5)
         s.collusion = clamp(s.collusion + p.collusion_gain * (1.0 - speaker.challenge))
         return "comment"
 
@@ -631,11 +709,11 @@ class Simulation:
         for m in self.members:
             m.weight = 1.0
         self.phase = "account"
-        self._say(pres.id, "account", self._seconds(p.seconds_account), text_key="account-open")
+        self._speak(pres.id, "account", p.seconds_account, 1.0, "account-open")
         self._others = [m for m in self.present() if m is not pres]
         yield from self._hook("account-open", pres)
         for _ in range(p.account_turns - 1):
-            self._say(pres.id, "account", self._seconds(p.seconds_account))
+            self._speak(pres.id, "account", p.seconds_account)
         yield from self._scripted("account")
 
         self.phase = "questions"
@@ -643,14 +721,27 @@ class Simulation:
         self.airtime = dict.fromkeys((m.id for m in others), 0.0)
         signals = self.signals = {"run": 0, "run_speaker": "", "turn": 0, "turns_left": 0, "kind": ""}
         scripted_at = min(2, p.question_turns - 1)
+        asking = self._no_member
+        totals: list[float] = []
+        totals_at, last = -1, len(others) - 1
         for t in range(p.question_turns):
             signals["turn"], signals["turns_left"] = t, p.question_turns - 1 - t
             if t == scripted_at:
                 yield from self._scripted("questions")
-            yield from self._hook("question-turn", None)
-            speaker = self._pick(others)
+            # the three hooks of a turn as _hook does them, checked only if they have events for this
+            # member (most members have none of the traits that before-turn events need)
+            table = asking["question-turn"]
+            if events := table.by_kind.get(signals["kind"], table.ungated):
+                yield from self._happen(events, None)
+            if totals_at != self._effects_run:
+                # the weights change only through effects (and at a slot's start): added up again
+                # only after effects have run, not at every turn
+                totals, totals_at = self._speaking_totals(others), self._effects_run
+            speaker = others[bisect_right(totals, self.rng.random() * totals[last], 0, last)]
             signals["instead"] = False
-            yield from self._hook("before-turn", speaker)
+            table = speaker.tables["before-turn"]
+            if events := table.by_kind.get(signals["kind"], table.ungated):
+                yield from self._happen(events, speaker)
             if signals["instead"]:
                 continue
             kind = self._turn_kind(speaker)
@@ -660,11 +751,13 @@ class Simulation:
             else:
                 signals["run"], signals["run_speaker"] = 0, ""
             signals["kind"] = kind
-            yield from self._hook("after-turn", speaker)
+            table = speaker.tables["after-turn"]
+            if events := table.by_kind.get(kind, table.ungated):
+                yield from self._happen(events, speaker)
 
         self.airtime = {}
         self.phase = "summary"
-        self._say(pres.id, "summary", self._seconds(p.seconds_summary))
+        self._speak(pres.id, "summary", p.seconds_summary)
         yield from self._scripted("summary")
         self.phase = "actions"
         yield from self._scripted("actions")
@@ -677,15 +770,15 @@ class Simulation:
                 specific = True
                 owned = not self.book.moves[self.decisions[-1].intervention.move].prescribes
         if specific:
-            self._say(pres.id, "action", self._seconds(p.seconds_action))
+            self._speak(pres.id, "action", p.seconds_action)
         commitment = pres.commitment * (1.0 if owned else p.owned_factor)
         pres.actions.append(Action(self.meeting, specific, owned, commitment))
 
-    def _close_meeting(self, start_row: int, present: list[Member], insight_gains: list[float],
-                       presenters: list[str]) -> None:
+    def _close_meeting(self, start_row: int, start_decision: int, present: list[Member],
+                       insight_gains: list[float], presenters: list[str]) -> None:
         p, s, rng = self.p, self.set, self.rng
         rows = self.rows[start_row:]
-        records = [d for d in self.decisions if d.decision.meeting == self.meeting]
+        records = self.decisions[start_decision:]  # a meeting's decisions follow the last meeting's
         outcome = meeting_outcome(self.meeting, rows, [m.id for m in present], records, insight_gains,
                                   self.members, presenters, s.autonomy, s.awareness, s.adherence,
                                   s.cohesion, s.collusion, len(self.members))

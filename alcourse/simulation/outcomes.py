@@ -15,6 +15,7 @@ so :mod:`alcourse.analysis` computes the same numbers from a real set's log.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -81,19 +82,15 @@ def turn_measures(speakers: Sequence[str], turn_types: Sequence[str], seconds: S
     members' contributions to the set (questions, comments, check-ins, reviews),
     not a presenter's account and answers.
     """
-    counts = dict.fromkeys(QUESTION_TYPES, 0)
+    # the turn kinds are counted in C; the seconds are added in turn order, as before
+    kinds = Counter(turn_types)
+    counts = {kind: kinds[kind] for kind in QUESTION_TYPES}
+    advice_turns, actions = kinds["advice"] + kinds["advice-question"], kinds["action"]
     airtime: dict[str, float] = dict.fromkeys(members or (), 0.0)
     adviser_seconds = total = 0.0
     move_counts: dict[str, int] = {}
-    advice_turns = actions = 0
     for speaker, kind, secs, move in zip(speakers, turn_types, seconds, moves, strict=True):
         total += secs
-        if kind in counts:
-            counts[kind] += 1
-        if kind in ("advice", "advice-question"):
-            advice_turns += 1
-        if kind == "action":
-            actions += 1
         if speaker == adviser:
             adviser_seconds += secs
             if move:
@@ -173,7 +170,8 @@ def meeting_outcome(number: int, rows: Sequence[Turn], present: list[str],
                     presenters: list[str], autonomy: float, awareness: float, adherence: float,
                     cohesion: float, collusion: float, size: int) -> MeetingOutcome:
     """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
-    # the rows' columns by one transposition (in C), not one pass per column
+    # the rows' columns by one transposition (in C), not one pass per column (reading a named
+    # field through its descriptor costs more than copying every column)
     columns: dict[str, Sequence[Any]] = dict.fromkeys(TURN_FIELDS, ())
     if rows:
         columns = dict(zip(TURN_FIELDS, zip(*rows, strict=True), strict=True))

@@ -23,7 +23,9 @@ def _p(default: float | int, doc: str, low: float = 0.0, high: float = 1.0) -> A
     return field(default=default, metadata={"doc": doc, "range": (low, high)})
 
 
-@dataclass(frozen=True)
+# slots: the engine reads these at every turn, and an instance dict of 74 names is beyond what the
+# interpreter's attribute caches serve
+@dataclass(frozen=True, slots=True)
 class Parameters:
     """Every tunable number in the model, with the range it may take."""
 

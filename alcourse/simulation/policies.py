@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from alcourse.errors import NotFound
-from alcourse.simulation.engine import Decision, Intervention, Policy
+from alcourse.simulation.engine import HANDS_OFF, Decision, Intervention, Policy
 from alcourse.simulation.vocabulary import DIRECTIVE, FIT, MOVES, TARGET_SET
 
 PRESENTER_EVENTS = frozenset({"puzzle-as-problem", "solution-as-problem", "rambling-presenter",
@@ -57,6 +57,10 @@ BEST = {event: _best(event, lambda m: True) for event in FIT}
 BEST_NON_DIRECTIVE = {event: _best(event, lambda m: m not in DIRECTIVE) for event in FIT}
 
 
+# the answers adaptive gives to the whole set, made once (an Intervention is immutable)
+HAND_OVER, CATALYTIC = Intervention("hand-over"), Intervention("catalytic")
+
+
 def adaptive(decision: Decision) -> Intervention:
     """Fit the move to the event and the set's stage; stand back more as the set matures.
 
@@ -69,15 +73,15 @@ def adaptive(decision: Decision) -> Intervention:
     late = decision.meeting > decision.meetings // 2
     if event == "process-review":
         if late or decision.awareness >= 0.35:
-            return Intervention("hand-over")
-        return Intervention("catalytic")
+            return HAND_OVER
+        return CATALYTIC
     if event == "expert-request":
         return Intervention("catalytic", decision.member)
     minor = event in ("rapid-fire", "side-talk", "leading-question")
     if minor and decision.turns_since_intervention < 4:
-        return Intervention("none")
+        return HANDS_OFF
     if decision.stage != "hierarchical" and decision.awareness > 0.5 and minor:
-        return Intervention("none")
+        return HANDS_OFF
     best = BEST if decision.stage == "hierarchical" else BEST_NON_DIRECTIVE
     move = best.get(event, "catalytic")  # an event of a scenario's own has no fits here
     return Intervention(move, _target(decision, move))

@@ -165,6 +165,51 @@ class Event:
     pure: bool = False
     """Checking it draws no random number and changes nothing before the decision, so once it
     has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
+    # The forms the engine runs at every turn (made from the fields above, see __post_init__):
+    presenter_gate: str = field(init=False, repr=False, compare=False)
+    """The trait the presenter needs, or '' (a member's trait gate is settled by
+    :meth:`HookTable.for_traits` before the meeting, since traits do not change)."""
+    pre_all: Check | None = field(init=False, repr=False, compare=False)
+    """``pre`` as one check (None: no conditions)."""
+    when_all: Check | None = field(init=False, repr=False, compare=False)
+    """``when`` as one check (None: no conditions)."""
+    by_member: bool = field(init=False, repr=False, compare=False)
+    """True if it concerns the member the hook is about (``select`` would return them)."""
+
+    def __post_init__(self) -> None:
+        whose, trait = self.gate_trait
+        object.__setattr__(self, "presenter_gate", trait if whose == "presenter" else "")
+        object.__setattr__(self, "pre_all", _all_of(self.pre))
+        object.__setattr__(self, "when_all", _all_of(self.when))
+        object.__setattr__(self, "by_member", self.select is _select_member)
+
+
+def _all_of(checks: tuple[Check, ...]) -> Check | None:
+    """One check that all of ``checks`` hold, tried in order: an event's conditions in one call
+    (the engine checks each event at every turn)."""
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda ctx, m: first(ctx, m) and second(ctx, m)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda ctx, m: first(ctx, m) and second(ctx, m) and third(ctx, m)
+
+    def every(ctx: Ctx, m: Any) -> bool:
+        for check in checks:
+            if not check(ctx, m):
+                return False
+        return True
+
+    return every
+
+
+def _select_member(ctx: Ctx, m: Any) -> Any:
+    """Who an event with ``who: member`` (or ``speaker``) concerns: the member the hook is about."""
+    return m
 
 
 @dataclass(frozen=True)
@@ -208,6 +253,14 @@ class HookTable:
         """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
         return self.by_kind.get(kind, self.ungated)
 
+    def for_traits(self, traits: frozenset[str]) -> HookTable:
+        """This table for a member with ``traits``: without the events whose member trait gate
+        they fail (with no traits, as for a hook about no member, every member-gated event goes)."""
+        def keep(events: tuple[Event, ...]) -> tuple[Event, ...]:
+            return tuple(e for e in events if e.gate_trait[0] != "member" or e.gate_trait[1] in traits)
+
+        return HookTable({kind: keep(events) for kind, events in self.by_kind.items()}, keep(self.ungated))
+
 
 @dataclass(frozen=True)
 class Rulebook:
@@ -222,6 +275,15 @@ class Rulebook:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", {at: HookTable.of(events) for at, events in self.hooks.items()})
+
+    def member_tables(self, traits: dict[str, frozenset[str]]) -> dict[str | None, dict[str, HookTable]]:
+        """``tables`` as each member meets them, by member id (``traits``: each member's), and
+        under None as a hook about no member meets them."""
+        tables: dict[str | None, dict[str, HookTable]] = {
+            member: {at: table.for_traits(has) for at, table in self.tables.items()}
+            for member, has in traits.items()}
+        tables[None] = {at: table.for_traits(frozenset()) for at, table in self.tables.items()}
+        return tables
 
     @property
     def heron(self) -> tuple[str, ...]:
@@ -301,6 +363,10 @@ def _atom(text: str, where: _Where, literal_ok: bool) -> Term:
         if who == "set":
             return lambda ctx, m: getattr(ctx.set, attr)
         if who in ("member", "speaker", "presenter") and attr in MEMBER_READ:
+            if attr not in ("airtime", "airtime_share"):  # a plain attribute: read without _member_value
+                if who == "presenter":
+                    return lambda ctx, m: None if ctx.presenter is None else getattr(ctx.presenter, attr)
+                return lambda ctx, m: None if m is None else getattr(m, attr)
             if who == "presenter":
                 return lambda ctx, m: (None if ctx.presenter is None
                                        else _member_value(ctx.presenter, attr, ctx))
@@ -337,6 +403,9 @@ def _term(text: str, where: _Where, literal_ok: bool = False) -> Term:
         apply, second = _ARITHMETIC[ops[0]], terms[1]
         if _NUMBER.match(parts[1]):
             number = float(parts[1])
+            if parts[0] in PARAMETER_NAMES:  # ``param//2``: the parameter read in place
+                name = parts[0]
+                return lambda ctx, m: apply(getattr(ctx.p, name), number)
             return lambda ctx, m: apply(first(ctx, m), number)
         return lambda ctx, m: apply(first(ctx, m), second(ctx, m))
     pairs = list(zip(ops, terms[1:], strict=True))
@@ -360,7 +429,14 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 def _check(node: Any, where: _Where) -> Check:
     if isinstance(node, dict) and set(node) == {"any"} and isinstance(node["any"], list):
         options = [_check(item, where) for item in node["any"]]
-        return lambda ctx, m: any(c(ctx, m) for c in options)
+
+        def any_of(ctx: Ctx, m: Any) -> bool:
+            for option in options:  # a loop, not any(generator): no generator made per check
+                if option(ctx, m):
+                    return True
+            return False
+
+        return any_of
     if not isinstance(node, str):
         raise where.fail("a condition is text like \"member.trust < 0.5\", \"presenter has rambler\", "
                          "\"chance ramble_rate\", or {any: [...]}")
@@ -472,10 +548,15 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
     attr, change = str(node[1]), str(node[2])
     if attr not in UNIT | SETTABLE:
         raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
+    if head == "slot" and attr != "stuck":
+        raise where.fail(f"{attr!r}: a slot has only 'stuck' to change")
     sign, rest = change[:1], change[1:]
     targets = _TARGETS[head]
     if sign == "=":
         value = _set_value(rest)
+        if attr == "weight" and not (isinstance(value, float) and value >= 0.0):
+            raise where.fail(f"{change!r}: a speaking weight is a number, 0 or more (who speaks next is "
+                             "drawn in proportion to it)")
 
         def assign(ctx: Ctx, m: Any, move: str) -> None:
             for target in targets(ctx, m):
@@ -486,6 +567,22 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
         raise where.fail(f"{change!r}: a level changes by +PARAM, -PARAM or ~PARAM (towards 1); "
                          "=VALUE sets weight, kind or stuck")
     amount = _term(rest, where)
+    if head in ("set", "member"):
+        # the common shapes (most effects change the set or the member concerned by one parameter)
+        # in one call: no targets to gather, the parameter read in place, the clamp inlined
+        parameter = rest if rest in PARAMETER_NAMES else ""
+        on_set = head == "set"
+
+        def shift_one(ctx: Ctx, m: Any, move: str) -> None:
+            target = ctx.set if on_set else m
+            if target is None:
+                return
+            x = getattr(target, attr)
+            d = getattr(ctx.p, parameter) if parameter else amount(ctx, m)
+            v = x + d if sign == "+" else x - d if sign == "-" else x + d * (1 - x)
+            setattr(target, attr, 0.0 if v < 0.0 else 1.0 if v > 1.0 else v)
+
+        return shift_one
 
     def shift(ctx: Ctx, m: Any, move: str) -> None:
         for target in targets(ctx, m):
@@ -529,7 +626,7 @@ def _ops(node: Any, where: _Where, moves: Sequence[str]) -> tuple[Op, ...]:
 
 def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
     if node in ("member", "speaker"):
-        return lambda ctx, m: m
+        return _select_member
     if node == "presenter":
         return lambda ctx, m: ctx.presenter if ctx.presenter is not None else NOBODY
     if node == "set":
@@ -538,8 +635,15 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
         raise where.fail("who: one of member, speaker, presenter, set, or {among: others, first: [...]}, "
                          "{among: others, most: ATTRIBUTE}, {among: others, trait: T, else_most: ATTRIBUTE}")
     if "first" in node:
-        checks = [_check(c, where) for c in node["first"]]
-        return lambda ctx, m: next((o for o in ctx.others() if all(c(ctx, o) for c in checks)), NOBODY)
+        meets = _all_of(tuple(_check(c, where) for c in node["first"]))
+
+        def first(ctx: Ctx, m: Any) -> Any:
+            for other in ctx.others():  # a loop, not next(generator): checked at every question turn
+                if meets is None or meets(ctx, other):
+                    return other
+            return NOBODY
+
+        return first
     most = node.get("most") or node.get("else_most")
     if most not in MEMBER_READ:
         raise where.fail(f"most/else_most: {most!r}; allowed: {', '.join(sorted(MEMBER_READ))}")
@@ -552,9 +656,9 @@ def _select(node: Any, where: _Where) -> Callable[[Ctx, Any], Any]:
         if not others:
             return NOBODY
         if trait:
-            found = next((o for o in others if trait in o.traits), None)
-            if found is not None:
-                return found
+            for other in others:
+                if trait in other.traits:
+                    return other
         if plain is not None:
             return max(others, key=plain)
         if most == "airtime":

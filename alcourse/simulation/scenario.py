@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from alcourse.located import LocatedError, build, parse_yaml, read_yaml
 from alcourse.simulation.parameters import PARAMETER_NAMES, Parameters
-from alcourse.simulation.rulebook import Rulebook, RulebookError, default_rulebook
+from alcourse.simulation.rulebook import HookTable, Rulebook, RulebookError, default_rulebook
 from alcourse.simulation.vocabulary import MOVES, PHASES
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -166,6 +166,28 @@ class Scenario:
         turns = {e.turn.key: e.turn.lines for e in self.rulebook().events.values()
                  if e.turn is not None and e.turn.key and e.turn.lines}
         return {**turns, **self.lines} if self.events else dict(self.lines)
+
+    def moments_at(self, meeting: int, phase: str) -> tuple[tuple[int, Moment], ...]:
+        """The scripted moments of this meeting and phase, with their numbers, in order."""
+        return self._moments_by_place.get((meeting, phase), ())
+
+    @functools.cached_property
+    def _moments_by_place(self) -> dict[tuple[int, str], tuple[tuple[int, Moment], ...]]:
+        # the engine asks at every phase of every slot; most have none
+        places: dict[tuple[int, str], tuple[tuple[int, Moment], ...]] = {}
+        for number, moment in enumerate(self.moments):
+            place = (moment.meeting, moment.phase)
+            places[place] = (*places.get(place, ()), (number, moment))
+        return places
+
+    def member_tables(self) -> dict[str | None, dict[str, HookTable]]:
+        """Its rulebook's hook tables as each member meets them (see :meth:`Rulebook.member_tables`)."""
+        return self._member_tables
+
+    @functools.cached_property
+    def _member_tables(self) -> dict[str | None, dict[str, HookTable]]:
+        # built once per scenario, as the rulebook is: members' traits do not change during a programme
+        return self.rulebook().member_tables({m.id: frozenset(m.traits) for m in self.members})
 
     def model_parameters(self) -> Parameters:
         """The default parameters with this scenario's overrides applied."""
