@@ -131,6 +131,14 @@ def _read_only_paths() -> list[Path]:
     return kept
 
 
+def _parsed_cache() -> Path | None:
+    """The grader's parsed-course cache (:mod:`alcourse.curriculum.parsed_cache`), if it has one."""
+    from alcourse.curriculum.parsed_cache import default_folder
+
+    folder = default_folder()
+    return folder.resolve() if folder is not None and folder.is_dir() else None
+
+
 def _parents(paths: list[Path]) -> list[str]:
     args: list[str] = []
     made: set[Path] = set()
@@ -160,9 +168,13 @@ def bwrap_command(scratch_root: Path) -> list[str]:
              "--perms", "0755", "--dir", "/run",
              "--perms", "0700", "--dir", STAGE_DIR]
     read_only = _read_only_paths()
-    args += _parents([*read_only, scratch_root])
+    cache = _parsed_cache()
+    args += _parents([*read_only, *([cache] if cache else []), scratch_root])
     for path in read_only:
         args += ["--ro-bind", str(path), str(path)]
+    if cache is not None:
+        # the course as the grader last parsed it (read-only): the fork-server need not parse it
+        args += ["--ro-bind", str(cache), str(cache)]
     args += ["--bind", str(scratch_root), str(scratch_root), "--chdir", str(scratch_root)]
     if unprivileged():
         # the kernel is the sandbox's owner underneath its namespace: nothing but its scratch
@@ -240,7 +252,9 @@ class KernelFactory:
         try:
             if isolation.enabled:
                 cmd = [*bwrap_command(self.scratch_root), "--", *cmd]
-            env = {**self._kernel_env(), "PYTHONDONTWRITEBYTECODE": "1"}
+            cache = _parsed_cache()
+            env = {**self._kernel_env(), "PYTHONDONTWRITEBYTECODE": "1",
+                   "ALCOURSE_CACHE": str(cache) if cache else ""}
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=self._log, env=env, cwd=self.scratch_root)
             self._reader = threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True)
