@@ -39,3 +39,10 @@ def with_venv_path(env: Mapping[str, str] | None = None) -> dict[str, str]:
     copy = dict(os.environ if env is None else env)
     copy["PATH"] = path_with_venv(copy.get("PATH"))
     return copy
+
+
+def put_venv_first() -> None:
+    """This process's own ``PATH`` with the venv's ``bin`` first, for the commands that libraries
+    run from inside it (nbgrader's ``alembic`` when it makes a gradebook), not only for the
+    processes alcourse starts itself."""
+    os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))

@@ -18,7 +18,7 @@ from typing import Any
 from alcourse.curriculum import Curriculum, load_curriculum
 from alcourse.errors import UserError
 from alcourse.publish.project import MARKERS
-from alcourse.venv import path_with_venv, with_venv_path
+from alcourse.venv import put_venv_first, with_venv_path
 
 CONFIG_NAME = "nbgrader_config.py"
 MARKER = "# alcourse course folder"
@@ -150,12 +150,9 @@ class CourseFolder:
 
         ``progress(module_id, done, total)`` is called as each module is released.
         """
-        import os
-
         from nbgrader.apps import NbGraderAPI
 
-        # nbgrader runs `alembic` when it makes a new gradebook: this environment's first
-        os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
+        put_venv_first()  # nbgrader runs `alembic` when it makes a new gradebook
         # One process for every module (nbgrader's own API, as formgrader uses it): starting
         # nbgrader costs seconds, generating a module under one.
         api = NbGraderAPI(config=self.config())

@@ -151,8 +151,9 @@ def _parents(paths: list[Path]) -> list[str]:
     return args
 
 
-def bwrap_command(scratch_root: Path) -> list[str]:
-    """The bubblewrap command line in which the fork-server runs."""
+def bwrap_command(scratch_root: Path, parsed_cache: Path | None = None) -> list[str]:
+    """The bubblewrap command line in which the fork-server runs (with ``parsed_cache``, the
+    grader's parsed course, bound read-only)."""
     args = ["bwrap", *_user_namespace(), "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--hostname", "grading",
             "--ro-bind", "/usr", "/usr"]
@@ -168,13 +169,12 @@ def bwrap_command(scratch_root: Path) -> list[str]:
              "--perms", "0755", "--dir", "/run",
              "--perms", "0700", "--dir", STAGE_DIR]
     read_only = _read_only_paths()
-    cache = _parsed_cache()
-    args += _parents([*read_only, *([cache] if cache else []), scratch_root])
+    args += _parents([*read_only, *([parsed_cache] if parsed_cache else []), scratch_root])
     for path in read_only:
         args += ["--ro-bind", str(path), str(path)]
-    if cache is not None:
+    if parsed_cache is not None:
         # the course as the grader last parsed it (read-only): the fork-server need not parse it
-        args += ["--ro-bind", str(cache), str(cache)]
+        args += ["--ro-bind", str(parsed_cache), str(parsed_cache)]
     args += ["--bind", str(scratch_root), str(scratch_root), "--chdir", str(scratch_root)]
     if unprivileged():
         # the kernel is the sandbox's owner underneath its namespace: nothing but its scratch
@@ -250,9 +250,9 @@ class KernelFactory:
         cmd = [sys.executable, "-P", "-m", "alcourse.grading.zygote", json.dumps(cfg)]
         self.proc: subprocess.Popen[bytes] | None = None
         try:
-            if isolation.enabled:
-                cmd = [*bwrap_command(self.scratch_root), "--", *cmd]
             cache = _parsed_cache()
+            if isolation.enabled:
+                cmd = [*bwrap_command(self.scratch_root, cache), "--", *cmd]
             env = {**self._kernel_env(), "PYTHONDONTWRITEBYTECODE": "1",
                    "ALCOURSE_CACHE": str(cache) if cache else ""}
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -49,7 +49,7 @@ from alcourse.grading.options import WorkerConfig
 from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError
 from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
 from alcourse.grading.timing import SqlClock
-from alcourse.venv import path_with_venv
+from alcourse.venv import put_venv_first
 
 
 def _now() -> str:
@@ -499,7 +499,7 @@ def main() -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     cfg = WorkerConfig.from_json(sys.argv[1])
     # nbgrader runs alembic as a command: this environment's, whoever started the worker
-    os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
+    put_venv_first()
     # the protocol owns the real stdout; anything else printed goes to stderr
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)

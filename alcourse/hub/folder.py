@@ -34,7 +34,7 @@ from alcourse.hub import accounts
 from alcourse.hub.config import course_hub_section, hub_config, write_role_files
 from alcourse.hub.exchange import make_exchange
 from alcourse.hub.roster import Person, Roster
-from alcourse.venv import path_with_venv
+from alcourse.venv import put_venv_first
 
 
 class HubError(UserError):
@@ -148,8 +148,7 @@ class HubFolder:
         """Put trainees in the gradebook (nbgrader's API, in-process: fast for 300)."""
         from nbgrader.api import Gradebook
 
-        # nbgrader runs alembic as a subprocess: the venv's bin must be on PATH
-        os.environ["PATH"] = path_with_venv(os.environ.get("PATH"))
+        put_venv_first()  # nbgrader runs alembic as a subprocess
         with Gradebook(f"sqlite:///{self.course / 'gradebook.db'}", cohort) as gb:
             for person in people:
                 first, _, last = person.name.partition(" ")
