@@ -68,7 +68,7 @@ def _grade(args: argparse.Namespace) -> int:
     print(f"grading {len(students)} submission(s) of {module.id} with {args.jobs} worker(s)…",
           file=sys.stderr)
     outcomes = grade_module(folder, module.id, module.id, students, options, _progress)
-    print(text_table(("student", "score", "late", "status"), grade_table_rows(folder, module.id, outcomes)))
+    print(text_table(("student", "score", "late", "status"), grade_table_rows(outcomes)))
     noted = [o for o in outcomes if o.notes]
     if noted:
         print("\nNotes:")

@@ -39,8 +39,6 @@ def lateness_in(gb: Any, course_root: Path, modules: Sequence[str]) -> Lateness:
     """Lateness from an open nbgrader ``Gradebook`` (the caller holds the course's lock)."""
     from nbgrader.api import MissingEntry
 
-    from alcourse.handin.collect import parse_timestamp
-
     due: dict[str, datetime] = {}
     seconds: dict[tuple[str, str], float] = {}
     for module in modules:
@@ -59,13 +57,45 @@ def lateness_in(gb: Any, course_root: Path, modules: Sequence[str]) -> Lateness:
             student = stamp.parent.parent.name
             if (student, module) in seconds:
                 continue  # graded: nbgrader's own figure
-            try:
-                when = parse_timestamp(stamp.read_text(encoding="utf-8"))
-            except OSError:
-                when = None
-            if when is not None:
-                seconds[(student, module)] = max(0.0, (when - due[module]).total_seconds())
+            late = _late_by_timestamp(stamp, due[module])
+            if late is not None:
+                seconds[(student, module)] = late
     return Lateness(due, seconds)
+
+
+def seconds_late(gb: Any, course_root: Path, module: str, student: str) -> float:
+    """How late one trainee's submission of a module came, counted as :func:`lateness_in` counts it.
+
+    A grading worker reads it from its open gradebook as it records each outcome, so that
+    ``alcourse grade`` can print its table without opening the gradebook (or importing
+    nbgrader) again at the end.
+    """
+    from nbgrader.api import MissingEntry
+
+    try:
+        assignment = gb.find_assignment(module)
+    except MissingEntry:
+        return 0.0
+    try:
+        return float(gb.find_submission(module, student).total_seconds_late or 0.0)
+    except MissingEntry:
+        pass  # not in the gradebook (its grading failed): from its timestamp, as for ungraded work
+    if assignment.duedate is None:
+        return 0.0
+    late = _late_by_timestamp(course_root / "submitted" / student / module / "timestamp.txt",
+                              assignment.duedate.replace(tzinfo=UTC))
+    return late or 0.0
+
+
+def _late_by_timestamp(stamp: Path, due: datetime) -> float | None:
+    """Seconds after ``due`` that a submission's ``timestamp.txt`` says it came (None: no usable stamp)."""
+    from alcourse.handin.collect import parse_timestamp
+
+    try:
+        when = parse_timestamp(stamp.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return None if when is None else max(0.0, (when - due).total_seconds())
 
 
 def read_lateness(folder: Any, modules: Sequence[str]) -> Lateness:
@@ -94,16 +124,16 @@ def late_text(seconds: float) -> str:
     return f"late by {minutes} minute{'s' * (minutes != 1)}"
 
 
-def grade_table_rows(folder: Any, module: str, outcomes: Sequence[Any]) -> list[tuple[str, str, str, str]]:
-    """``alcourse grade``'s table rows: student, score, late, status (late from the gradebook just written).
+def grade_table_rows(outcomes: Sequence[Any]) -> list[tuple[str, str, str, str]]:
+    """``alcourse grade``'s table rows: student, score, late, status.
 
-    ``outcomes`` are :class:`~alcourse.grading.status.Outcome` s of this run.
+    ``outcomes`` are :class:`~alcourse.grading.status.Outcome` s of this run; each carries the
+    lateness its worker read from the gradebook it had just written (:func:`seconds_late`).
     """
-    late = read_lateness(folder, [module])
     rows = []
     for o in outcomes:
         score = "—" if o.score is None else f"{o.score:g}" + (
             f" / {o.max_score:g}" if o.max_score is not None else "")
-        rows.append((o.student, score, late_text(late.of(o.student, module)),
+        rows.append((o.student, score, late_text(o.seconds_late),
                      o.state + (f": {o.why}" if o.why else "")))
     return rows

@@ -51,6 +51,7 @@ class Outcome:
     for_trainee: str = ""  # what the trainee's feedback page says when the state is not a score
     fingerprint: str = ""  # of the submitted files; "" when grading should be tried again
     timings: tuple[tuple[str, float], ...] = ()  # seconds per phase of grading it (bench/grading.py)
+    seconds_late: float = 0.0  # after the module's due date, as the gradebook has it (lateness.py)
 
     def __post_init__(self) -> None:
         if self.state not in STATES:

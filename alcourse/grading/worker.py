@@ -113,6 +113,10 @@ class GradingWorker:
             # every widget's state would be copied into the autograded notebook (about 300 kB per
             # submission here); scores never depend on it and offline feedback cannot render it
             extra.SandboxedExecute.store_widget_state = False
+            # nbconvert checks the notebook against its schema after every preprocessor by default;
+            # once after the last is enough to refuse an invalid result (nbgrader's CheckCellMetadata
+            # has checked the trainee's metadata already)
+            extra.Exporter.optimistic_validation = True
             config.merge(extra)
             self.config = config
             self.journal = Journal()
@@ -394,7 +398,23 @@ class GradingWorker:
         return inputs
 
     def safe_grade(self, student: str) -> Outcome:
-        """Grade, turning any failure of the machinery into this submission's failure."""
+        """Grade, turning any failure of the machinery into this submission's failure.
+
+        The outcome carries how late the submission came, read from the gradebook just written.
+        """
+        from alcourse.grading.lateness import seconds_late
+
+        outcome = self._outcome(student)
+        try:
+            with self._gradebook() as gb:
+                late = seconds_late(gb, self.root, self.cfg.module, student)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            return dataclasses.replace(outcome, notes=(
+                *outcome.notes, "how late it came could not be read from the gradebook (see its log)"))
+        return dataclasses.replace(outcome, seconds_late=late)
+
+    def _outcome(self, student: str) -> Outcome:
         started = time.monotonic()
         self._started, sql_before = time.perf_counter(), self.sql.seconds
         self.journal.clock.take()
