@@ -47,6 +47,7 @@ from alcourse.grading.incidents import Journal
 from alcourse.grading.kernel_pool import KernelPool, kernel_inputs
 from alcourse.grading.options import WorkerConfig
 from alcourse.grading.sandbox import Isolation, KernelFactory, KernelFactoryError
+from alcourse.grading.shared_statements import shared_statements_url
 from alcourse.grading.status import FAILED, NEEDS_ATTENTION, Outcome, StatusStore
 from alcourse.grading.timing import SqlClock
 from alcourse.venv import put_venv_first
@@ -94,8 +95,10 @@ class GradingWorker:
             # workers write to the gradebook at once: SQLite waits for the lock instead of failing
             # (with more than one job the coordinator has put the gradebook in WAL mode, see
             # gradebook.shared_by_writers)
-            extra.CourseDirectory.db_url = with_busy_timeout(
-                config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}"))
+            # (and nbgrader's many short-lived engines share their compiled statements, see
+            # shared_statements)
+            extra.CourseDirectory.db_url = shared_statements_url(with_busy_timeout(
+                config.CourseDirectory.get("db_url", f"sqlite:///{self.root / 'gradebook.db'}")))
             extra.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                                       RestoreCells, CheckCellMetadata]
             late = [AssignLatePenalties] if _late_penalties_configured(config) else []
