@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from typing import IO
 
 from alcourse.grading.course import CourseError, CourseFolder
+from alcourse.grading.fingerprint import submission_fingerprint
 from alcourse.grading.gradebook import shared_by_writers
 from alcourse.grading.options import GradeOptions, Limits, WorkerConfig
 from alcourse.grading.sandbox import check_isolation
 from alcourse.grading.status import FAILED, Outcome, StatusStore
-from alcourse.grading.worker import submission_fingerprint
 from alcourse.venv import with_venv_path
 
 __all__ = ["GradeOptions", "Limits", "grade_module", "plan_workers"]

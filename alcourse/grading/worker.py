@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import queue
@@ -37,6 +36,7 @@ from alcourse.grading.analysis import (
     death_reason,
     missing_answers_reason,
 )
+from alcourse.grading.fingerprint import submission_fingerprint
 from alcourse.grading.gradebook import (
     commit_without_fsync,
     flag_for_review,
@@ -488,18 +488,6 @@ def _solution_texts(path: Path) -> dict[str, str]:
     return found
 
 
-def submission_fingerprint(folder: Path) -> str:
-    """A digest of every file handed in (names and bytes), to tell a changed submission."""
-    digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            rel = path.relative_to(folder)
-            if ".ipynb_checkpoints" in rel.parts:
-                continue
-            digest.update(str(rel).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 def _last_error(result: dict[str, Any]) -> str:
     """The exception nbgrader logged, as ``Name: message``."""
     text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
@@ -553,6 +541,12 @@ def main() -> None:
             protocol.write(json.dumps({"op": "outcome", "outcome": outcome.to_json()}) + "\n")
     finally:
         worker.close()
+    # Everything the worker owns is closed and its gradebook session committed: tearing down
+    # the interpreter (about 1,500 modules) would only keep the trainer waiting, for most of a
+    # second. An exception above still ends the worker the ordinary way, with its traceback.
+    protocol.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
