@@ -225,11 +225,11 @@ class Simulation:
 
     # slots: attributes read and written at every turn, without an instance dict (one this size is
     # beyond what the interpreter's attribute caches serve)
-    __slots__ = ("_chance", "_effects_run", "_no_member", "_others", "_present", "_present_ids", "_why",
-                 "airtime", "book", "by_id", "decisions", "finished", "fit_table", "last_intervention",
-                 "meeting", "meeting_events", "meeting_interventions", "meetings", "members", "p", "phase",
-                 "presenter", "programme", "rng", "rows", "said", "scenario", "seed", "set", "signals",
-                 "slot_events", "stuck", "turn_counter")
+    __slots__ = ("_asking_at", "_chance", "_effects_run", "_no_member", "_others", "_present", "_present_ids",
+                 "_why", "airtime", "book", "by_id", "decisions", "finished", "fit_table",
+                 "last_intervention", "meeting", "meeting_events", "meeting_interventions", "meetings",
+                 "members", "p", "phase", "presenter", "programme", "rng", "rows", "said", "scenario", "seed",
+                 "set", "signals", "slot_events", "stuck", "turn_counter")
 
     def __init__(self, scenario: Scenario, seed: int | None = None,
                  parameters: Parameters | None = None, rulebook: Rulebook | None = None) -> None:
@@ -246,6 +246,10 @@ class Simulation:
             m.tables = tables[m.id]
         self._no_member = tables[None]
         """The hooks' events as a hook about no member meets them."""
+        turns = self.p.question_turns
+        self._asking_at = tuple(self._no_member["question-turn"].at_turn(self, t, turns - 1 - t)
+                                for t in range(turns))
+        """The question-turn hook's events at each turn of a slot: most are checked at one turn only."""
         self.by_id = {m.id: m for m in self.members}
         p = self.p
         self.set = SetState(p.start_adherence, p.start_cohesion, p.start_collusion,
@@ -721,7 +725,7 @@ class Simulation:
         self.airtime = dict.fromkeys((m.id for m in others), 0.0)
         signals = self.signals = {"run": 0, "run_speaker": "", "turn": 0, "turns_left": 0, "kind": ""}
         scripted_at = min(2, p.question_turns - 1)
-        asking = self._no_member
+        asking_at = self._asking_at
         totals: list[float] = []
         totals_at, last = -1, len(others) - 1
         for t in range(p.question_turns):
@@ -730,7 +734,7 @@ class Simulation:
                 yield from self._scripted("questions")
             # the three hooks of a turn as _hook does them, checked only if they have events for this
             # member (most members have none of the traits that before-turn events need)
-            table = asking["question-turn"]
+            table = asking_at[t]
             if events := table.by_kind.get(signals["kind"], table.ungated):
                 yield from self._happen(events, None)
             if totals_at != self._effects_run:

@@ -42,6 +42,8 @@ SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "
 """What the meeting knows at a hook, besides members, the set and the parameters."""
 STORED_SIGNALS = frozenset({"turn", "turns_left", "run", "kind"})
 """Signals the engine keeps in ``Simulation.signals`` (the others are computed when asked)."""
+TURN_SIGNALS = ("turn", "turns_left")
+"""Signals that count a slot's question turns (known before the turn, see :meth:`HookTable.at_turn`)."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
                   "autonomy", "awareness"})
@@ -134,6 +136,9 @@ Ctx = Any  # the running Simulation (duck-typed: p, set, rng, presenter, members
 Term = Callable[[Ctx, Any], Any]
 Check = Callable[[Ctx, Any], bool]
 Op = Callable[[Ctx, Any, str], None]
+TurnGate = tuple[str, Callable[[Any, Any], bool], Term]
+"""A condition ``SIGNAL OP TERM`` on ``turn`` or ``turns_left`` whose TERM reads only numbers and
+parameters, so that it is settled for every turn of a slot before the slot starts."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,9 @@ class Event:
     pure: bool = False
     """Checking it draws no random number and changes nothing before the decision, so once it
     has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
+    turn_gates: tuple[TurnGate, ...] = ()
+    """Conditions of ``pre`` on the question turn (still in ``pre``, which any hook may check):
+    a hook checked at a known turn may leave out the events they rule out (see :meth:`HookTable.at_turn`)."""
     # The forms the engine runs at every turn (made from the fields above, see __post_init__):
     presenter_gate: str = field(init=False, repr=False, compare=False)
     """The trait the presenter needs, or '' (a member's trait gate is settled by
@@ -252,6 +260,25 @@ class HookTable:
     def events(self, kind: Any) -> tuple[Event, ...]:
         """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
         return self.by_kind.get(kind, self.ungated)
+
+    def at_turn(self, ctx: Ctx, turn: int, turns_left: int) -> HookTable:
+        """This table at question turn ``turn`` of a slot (``turns_left`` after it), for the programme
+        ``ctx``: without the events whose turn gates fail then. Those gates read only the turn and
+        the parameters, which do not change during a programme, and are ``pre`` conditions, checked
+        before anything is drawn or chosen, so leaving such an event out changes nothing else.
+        """
+        def ok(event: Event) -> bool:
+            for signal, compare, term in event.turn_gates:
+                if not compare(turn if signal == "turn" else turns_left, term(ctx, None)):
+                    return False
+            return True
+
+        def keep(events: tuple[Event, ...]) -> tuple[Event, ...]:
+            return tuple(e for e in events if ok(e))
+
+        if all(not e.turn_gates for events in (self.ungated, *self.by_kind.values()) for e in events):
+            return self
+        return HookTable({kind: keep(events) for kind, events in self.by_kind.items()}, keep(self.ungated))
 
     def for_traits(self, traits: frozenset[str]) -> HookTable:
         """This table for a member with ``traits``: without the events whose member trait gate
@@ -704,6 +731,7 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
     while lead < len(kept) and _about_meeting(kept[lead][0]):
         lead += 1
     pre, checks = tuple(c for _, c in kept[:lead]), tuple(c for _, c in kept[lead:])
+    turn_gates = tuple(gate for raw, _ in kept[:lead] if (gate := _turn_gate(raw, here)) is not None)
     for label in ("cue", "persists"):
         try:
             getattr(spec, label).format(name="x")
@@ -720,7 +748,21 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
         unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
         pure=(spec.repeat != "always" and spec.turn is None and not spec.tag and not spec.resets
               and not _draws(spec.when) and not _draws(spec.who)),
+        turn_gates=turn_gates,
     )
+
+
+def _turn_gate(condition: Any, where: _Where) -> TurnGate | None:
+    """A condition ``turn OP TERM`` or ``turns_left OP TERM`` whose TERM reads only numbers and
+    parameters, as a :data:`TurnGate`; else None."""
+    if not isinstance(condition, str):
+        return None
+    words = condition.split()
+    if len(words) != 3 or words[0] not in TURN_SIGNALS or words[1] not in _COMPARE:
+        return None
+    if not all(_NUMBER.match(part) or part in PARAMETER_NAMES for part in _TOKEN.split(words[2])):
+        return None
+    return words[0], _COMPARE[words[1]], _term(words[2], where)
 
 
 def _draws(node: Any) -> bool:
