@@ -35,7 +35,7 @@ from alcourse.simulation.outcomes import (
 from alcourse.simulation.parameters import Parameters
 from alcourse.simulation.rulebook import NOBODY, Event, HookTable, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Moment, Scenario
-from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
+from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, tenths, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
 __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
@@ -332,7 +332,7 @@ class Simulation:
         ``_say(..., self._seconds(mean, scale), text_key=key)`` in one call, without keywords:
         most of a programme's turns are these.
         """
-        seconds = round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
+        seconds = tenths(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)))
         self.turn_counter += 1
         if speaker in self.airtime:
             self.airtime[speaker] += seconds
@@ -342,7 +342,7 @@ class Simulation:
                                           self.turn_counter, None, "")))
 
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
-        return round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
+        return tenths(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)))
 
     def present(self) -> tuple[Member, ...]:
         """The members at this meeting, in the set's order."""
@@ -525,7 +525,7 @@ class Simulation:
         """
         p, pres, airtime = self.p, self.presenter, self.airtime
         spread, rows = p.talk_spread, self.rows
-        seconds = round(p.seconds_question * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        seconds = tenths(p.seconds_question * (1.0 + spread * (2.0 * self.rng.random() - 1.0)))
         self.turn_counter += 1
         asker = speaker.id
         if asker in airtime:
@@ -545,8 +545,8 @@ class Simulation:
             gain = p.insight_advice
         insight = pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain
         pres.insight = 0.0 if insight < 0.0 else 1.0 if insight > 1.0 else insight  # clamp, at every question
-        seconds = round(p.seconds_answer * (1.3 if kind == "open-question" else 0.7)
-                        * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        seconds = tenths(p.seconds_answer * (1.3 if kind == "open-question" else 0.7)
+                         * (1.0 + spread * (2.0 * self.rng.random() - 1.0)))
         self.turn_counter += 1
         if pres.id in airtime:
             airtime[pres.id] += seconds
