@@ -462,10 +462,15 @@ class Simulation:
             op(self, member, move)
 
     # ----- events, as the rulebook declares them
-    def _hook(self, at: str, member: Member | None) -> Asks:
-        """Check the events declared for this point of the meeting, in order; decide on those that happen."""
+    def _hook(self, at: str, member: Member | None) -> Asks | tuple[()]:
+        """Check the events declared for this point of the meeting, in order; decide on those that happen.
+
+        A point with no events for this member (most check-ins) makes no generator: ``yield from ()``
+        returns None, as the generator would.
+        """
         table = (self._no_member if member is None else member.tables)[at]
-        return self._happen(table.by_kind.get(self.signals.get("kind", ""), table.ungated), member)
+        events = table.by_kind.get(self.signals.get("kind", ""), table.ungated)
+        return self._happen(events, member) if events else ()
 
     def _happen(self, events: tuple[Event, ...], member: Member | None) -> Asks:
         """Check ``events`` (a hook's, as ``member`` meets them), in order; decide on those that happen."""
