@@ -110,7 +110,7 @@ def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
     ``frozen``): the engine makes two records at every decision.
     """
     record = object.__new__(cls)
-    record.__dict__.update(fields)
+    object.__setattr__(record, "__dict__", fields)  # ``fields`` becomes its dict: no copy
     return record
 
 
@@ -246,9 +246,7 @@ class Simulation:
             m.tables = tables[m.id]
         self._no_member = tables[None]
         """The hooks' events as a hook about no member meets them."""
-        turns = self.p.question_turns
-        self._asking_at = tuple(self._no_member["question-turn"].at_turn(self, t, turns - 1 - t)
-                                for t in range(turns))
+        self._asking_at = self._no_member["question-turn"].at_turns(self, self.p.question_turns)
         """The question-turn hook's events at each turn of a slot: most are checked at one turn only."""
         self.by_id = {m.id: m for m in self.members}
         p = self.p

@@ -43,7 +43,7 @@ SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "
 STORED_SIGNALS = frozenset({"turn", "turns_left", "run", "kind"})
 """Signals the engine keeps in ``Simulation.signals`` (the others are computed when asked)."""
 TURN_SIGNALS = ("turn", "turns_left")
-"""Signals that count a slot's question turns (known before the turn, see :meth:`HookTable.at_turn`)."""
+"""Signals that count a slot's question turns (known before the turn, see :meth:`HookTable.at_turns`)."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
                   "autonomy", "awareness"})
@@ -172,7 +172,7 @@ class Event:
     has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
     turn_gates: tuple[TurnGate, ...] = ()
     """Conditions of ``pre`` on the question turn (still in ``pre``, which any hook may check):
-    a hook checked at a known turn may leave out the events they rule out (see :meth:`HookTable.at_turn`)."""
+    a hook checked at a known turn may leave out the events they rule out (see :meth:`HookTable.at_turns`)."""
     # The forms the engine runs at every turn (made from the fields above, see __post_init__):
     presenter_gate: str = field(init=False, repr=False, compare=False)
     """The trait the presenter needs, or '' (a member's trait gate is settled by
@@ -261,24 +261,29 @@ class HookTable:
         """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
         return self.by_kind.get(kind, self.ungated)
 
-    def at_turn(self, ctx: Ctx, turn: int, turns_left: int) -> HookTable:
-        """This table at question turn ``turn`` of a slot (``turns_left`` after it), for the programme
-        ``ctx``: without the events whose turn gates fail then. Those gates read only the turn and
+    def at_turns(self, ctx: Ctx, turns: int) -> tuple[HookTable, ...]:
+        """This table at each question turn of a slot of ``turns`` turns, for the programme ``ctx``:
+        without the events whose turn gates fail at that turn. Those gates read only the turn and
         the parameters, which do not change during a programme, and are ``pre`` conditions, checked
         before anything is drawn or chosen, so leaving such an event out changes nothing else.
+        Turns that rule out the same events share one table.
         """
-        def ok(event: Event) -> bool:
-            for signal, compare, term in event.turn_gates:
-                if not compare(turn if signal == "turn" else turns_left, term(ctx, None)):
-                    return False
-            return True
-
-        def keep(events: tuple[Event, ...]) -> tuple[Event, ...]:
-            return tuple(e for e in events if ok(e))
-
-        if all(not e.turn_gates for events in (self.ungated, *self.by_kind.values()) for e in events):
-            return self
-        return HookTable({kind: keep(events) for kind, events in self.by_kind.items()}, keep(self.ungated))
+        gates = {e.id: [(signal, compare, term(ctx, None)) for signal, compare, term in e.turn_gates]
+                 for events in (self.ungated, *self.by_kind.values()) for e in events if e.turn_gates}
+        if not gates:
+            return (self,) * turns
+        tables: dict[frozenset[str], HookTable] = {frozenset(): self}
+        at: list[HookTable] = []
+        for turn in range(turns):
+            signals = {"turn": turn, "turns_left": turns - 1 - turn}
+            out = frozenset(event for event, checks in gates.items()
+                            if not all(compare(signals[signal], value) for signal, compare, value in checks))
+            if out not in tables:
+                tables[out] = HookTable({kind: tuple(e for e in events if e.id not in out)
+                                         for kind, events in self.by_kind.items()},
+                                        tuple(e for e in self.ungated if e.id not in out))
+            at.append(tables[out])
+        return tuple(at)
 
     def for_traits(self, traits: frozenset[str]) -> HookTable:
         """This table for a member with ``traits``: without the events whose member trait gate
