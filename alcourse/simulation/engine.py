@@ -35,7 +35,7 @@ from alcourse.simulation.outcomes import (
 from alcourse.simulation.parameters import Parameters
 from alcourse.simulation.rulebook import NOBODY, Event, HookTable, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Moment, Scenario
-from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, tenths, with_field
+from alcourse.simulation.turns import EVENT, QUESTION_TYPES, Turn, tenths, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
 __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
@@ -385,7 +385,7 @@ class Simulation:
     def _apply(self, event: Event, member: Member | None, iv: Intervention) -> str:
         p, s, rng = self.p, self.set, self.rng
         move = self.book.moves[iv.move]
-        present = self.present()
+        present = self._present
         if iv.move == "none":
             if not event.self_correct:
                 return "unresolved"
@@ -406,9 +406,13 @@ class Simulation:
             return "unresolved"
         directive = move.directive
         target = iv.target
-        self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
-                  text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own, index=iv.wording)
-        said = len(self.rows) - 1  # effects may add turns after it; only this one has a move
+        # the adviser's turn as _say takes it (its length drawn, its number taken, its airtime added),
+        # recorded below once its outcome is known, before the turns its effects may add
+        seconds = self._seconds(p.seconds_directive if directive else p.seconds_adviser)
+        self.turn_counter += 1
+        if ADVISER in self.airtime:
+            self.airtime[ADVISER] += seconds
+        number = self.turn_counter if iv.wording < 0 else iv.wording
         row = self.fit_table.get(event.id)  # self.fit, inlined: ``event`` is the rulebook's own
         effect = row[iv.move] if row is not None and iv.move in row else event.fit.get(iv.move,
                                                                                         self.book.fit_default)
@@ -447,11 +451,13 @@ class Simulation:
             outcome, ops = "resolved", event.resolved + move.resolved
         else:
             outcome, ops = "unresolved", move.unresolved + event.unresolved
+        pres = self.presenter
+        self.rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "",
+                                          ADVISER, "adviser", seconds, event.id, iv.move, target, outcome,
+                                          iv.move, number, None, iv.own)))
         self._effects_run += 1
         for op in ops:
             op(self, member, iv.move)
-        rows = self.rows
-        rows[said] = with_field(rows[said], OUTCOME, outcome)
         return outcome
 
     def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
