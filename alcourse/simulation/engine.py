@@ -225,8 +225,8 @@ class Simulation:
 
     # slots: attributes read and written at every turn, without an instance dict (one this size is
     # beyond what the interpreter's attribute caches serve)
-    __slots__ = ("_asking_at", "_chance", "_effects_run", "_no_member", "_others", "_present", "_present_ids",
-                 "_why", "airtime", "book", "by_id", "decisions", "finished", "fit_table",
+    __slots__ = ("_asking_at", "_chance", "_no_member", "_others", "_present", "_present_ids",
+                 "_weights_changed", "_why", "airtime", "book", "by_id", "decisions", "finished", "fit_table",
                  "last_intervention", "meeting", "meeting_events", "meeting_interventions", "meetings",
                  "members", "p", "phase", "presenter", "programme", "rng", "rows", "said", "scenario", "seed",
                  "set", "signals", "slot_events", "stuck", "turn_counter")
@@ -278,8 +278,9 @@ class Simulation:
         self._present_ids: tuple[str, ...] = ()
         """Their ids, as every decision shows them."""
         self._why: list[str] = []
-        self._effects_run = 0
-        """How many times effects have run: members' speaking weights change only through them."""
+        self._weights_changed = 0
+        """How many times effects have changed what members' speaking weights are made of (during a
+        slot's questions, nothing else does: see weights_changed)."""
         self._chance = 0.0
 
     def result(self) -> Result:
@@ -302,6 +303,11 @@ class Simulation:
 
     def others(self) -> list[Member]:
         return self._others
+
+    def weights_changed(self) -> None:
+        """An effect has changed a member's talkativeness, energy or speaking weight (the rulebook
+        says so after each such effect): who speaks next is drawn from the new weights."""
+        self._weights_changed += 1
 
     def say_turn(self, speaker: str, turn_type: str, mean: float, scale: float, key: str) -> None:
         self._speak(speaker, turn_type, mean, scale, key)
@@ -455,13 +461,11 @@ class Simulation:
         self.rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "",
                                           ADVISER, "adviser", seconds, event.id, iv.move, target, outcome,
                                           iv.move, number, None, iv.own)))
-        self._effects_run += 1
         for op in ops:
             op(self, member, iv.move)
         return outcome
 
     def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
-        self._effects_run += 1
         for op in ops:
             op(self, member, move)
 
@@ -746,10 +750,10 @@ class Simulation:
             table = asking_at[t]
             if events := table.by_kind.get(signals["kind"], table.ungated):
                 yield from self._happen(events, None)
-            if totals_at != self._effects_run:
-                # the weights change only through effects (and at a slot's start): added up again
-                # only after effects have run, not at every turn
-                totals, totals_at = self._speaking_totals(others), self._effects_run
+            if totals_at != self._weights_changed:
+                # the weights change only through effects that say so (and at a slot's start): added
+                # up again only after those, not at every turn
+                totals, totals_at = self._speaking_totals(others), self._weights_changed
             speaker = others[bisect_right(totals, self.rng.random() * totals[last], 0, last)]
             signals["instead"] = False
             table = speaker.tables["before-turn"]

@@ -49,6 +49,8 @@ UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance",
                   "autonomy", "awareness"})
 """Attributes that are levels from 0 to 1 (changes are clamped)."""
 SETTABLE = frozenset({"weight", "kind", "stuck"})
+SPEAKING = frozenset({"talkativeness", "energy", "weight"})
+"""A member's attributes that its speaking weight is made of (see ``Simulation._speaking_totals``)."""
 MEMBER_READ = UNIT | {"absences", "presented", "airtime", "airtime_share", "weight", "kind"}
 GROUPS = ("set", "member", "presenter", "present", "others", "quiet", "slot")
 NOBODY = object()
@@ -132,7 +134,8 @@ class EventsFile:
 
 # ----- compiled forms the engine runs
 
-Ctx = Any  # the running Simulation (duck-typed: p, set, rng, presenter, members, airtime, signal())
+Ctx = Any  # the running Simulation (duck-typed: p, set, rng, presenter, members, airtime, signal(),
+#             weights_changed())
 Term = Callable[[Ctx, Any], Any]
 Check = Callable[[Ctx, Any], bool]
 Op = Callable[[Ctx, Any, str], None]
@@ -577,7 +580,25 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
         return lambda ctx, m, move: None if m is None else ctx.ask(m, kind)
     if len(node) != 3 or head not in GROUPS:
         raise where.fail(f"write [WHO, ATTRIBUTE, CHANGE] with WHO one of {', '.join(GROUPS)}; got {node!r}")
-    attr, change = str(node[1]), str(node[2])
+    attr = str(node[1])
+    op = _change(head, attr, str(node[2]), where)
+    if attr in SPEAKING and head not in ("set", "slot"):
+        return _telling_weights(op)
+    return op
+
+
+def _telling_weights(op: Op) -> Op:
+    """``op``, which changes what members' speaking weights are made of, then telling the meeting
+    (``ctx.weights_changed()``): it adds the weights up again only when told."""
+    def told(ctx: Ctx, m: Any, move: str) -> None:
+        op(ctx, m, move)
+        ctx.weights_changed()
+
+    return told
+
+
+def _change(head: str, attr: str, change: str, where: _Where) -> Op:
+    """The effect [``head``, ``attr``, ``change``]."""
     if attr not in UNIT | SETTABLE:
         raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
     if head == "slot" and attr != "stuck":
