@@ -253,6 +253,12 @@ class HookTable:
     by_kind: dict[str, tuple[Event, ...]]
     ungated: tuple[Event, ...]
     """The events of a turn of any other kind (or none): those that need no kind."""
+    _gates: tuple[tuple[str, bool, Callable[[Any, Any], bool], Term], ...] = field(
+        init=False, repr=False, compare=False)
+    """Each turn gate of its events: (event, on ``turn`` (else ``turns_left``), comparison, term)."""
+    _at_turns: dict[tuple[int, tuple[Any, ...]], tuple[HookTable, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    """:meth:`at_turns` made, by turns and the gates' values."""
 
     @classmethod
     def of(cls, events: Sequence[Event]) -> HookTable:
@@ -269,24 +275,38 @@ class HookTable:
         without the events whose turn gates fail at that turn. Those gates read only the turn and
         the parameters, which do not change during a programme, and are ``pre`` conditions, checked
         before anything is drawn or chosen, so leaving such an event out changes nothing else.
-        Turns that rule out the same events share one table.
+
+        The tables depend only on ``turns`` and the gates' values, so they are made once for each
+        (most programmes of a scenario share them), and turns that rule out the same events share one.
         """
-        gates = {e.id: [(signal, compare, term(ctx, None)) for signal, compare, term in e.turn_gates]
-                 for events in (self.ungated, *self.by_kind.values()) for e in events if e.turn_gates}
-        if not gates:
+        if not self._gates:
             return (self,) * turns
+        values = tuple([term(ctx, None) for _, _, _, term in self._gates])
+        made = self._at_turns.get((turns, values))
+        if made is None:
+            made = self._at_turns[turns, values] = self._made_at_turns(turns, values)
+        return made
+
+    def _made_at_turns(self, turns: int, values: tuple[Any, ...]) -> tuple[HookTable, ...]:
         tables: dict[frozenset[str], HookTable] = {frozenset(): self}
         at: list[HookTable] = []
         for turn in range(turns):
-            signals = {"turn": turn, "turns_left": turns - 1 - turn}
-            out = frozenset(event for event, checks in gates.items()
-                            if not all(compare(signals[signal], value) for signal, compare, value in checks))
+            left = turns - 1 - turn
+            out = frozenset(event for (event, on_turn, compare, _), value
+                            in zip(self._gates, values, strict=True)
+                            if not compare(turn if on_turn else left, value))
             if out not in tables:
                 tables[out] = HookTable({kind: tuple(e for e in events if e.id not in out)
                                          for kind, events in self.by_kind.items()},
                                         tuple(e for e in self.ungated if e.id not in out))
             at.append(tables[out])
         return tuple(at)
+
+    def __post_init__(self) -> None:
+        events = {e.id: e for e in (*self.ungated, *(e for events in self.by_kind.values() for e in events))}
+        object.__setattr__(self, "_gates", tuple((e.id, signal == "turn", compare, term)
+                                                 for e in events.values()
+                                                 for signal, compare, term in e.turn_gates))
 
     def for_traits(self, traits: frozenset[str]) -> HookTable:
         """This table for a member with ``traits``: without the events whose member trait gate
