@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from alcourse.simulation.turns import TURN_FIELDS, Turn
@@ -28,8 +27,10 @@ ADVICE_EVENTS = frozenset({"advice-as-question", "pulling-rank"})
 """Events in which a member gives advice in a presenter slot (the advice-challenged criterion)."""
 PRESENTER_TURNS = frozenset({"account", "answer", "summary", "action"})
 """The presenter's own talk: excluded from airtime spread, since a presenter should talk most."""
-_MEASURED = itemgetter(*(TURN_FIELDS.index(name) for name in ("speaker", "turn_type", "seconds", "move")))
-"""A turn's fields that :func:`turn_measures` reads, in its order."""
+_MEASURED = tuple(TURN_FIELDS.index(name) for name in ("speaker", "turn_type", "seconds", "move"))
+"""Where in a turn the fields that :func:`turn_measures` reads are, in its order."""
+_COLUMNS = (0, 1, 2, 3)
+"""Where they are in a tuple of those four fields."""
 
 
 def clamp(value: float) -> float:
@@ -84,26 +85,29 @@ def turn_measures(speakers: Sequence[str], turn_types: Sequence[str], seconds: S
     members' contributions to the set (questions, comments, check-ins, reviews),
     not a presenter's account and answers.
     """
-    return _measures(zip(speakers, turn_types, seconds, moves, strict=True), members, adviser)
+    return _measures(zip(speakers, turn_types, seconds, moves, strict=True), _COLUMNS, members, adviser)
 
 
-def _measures(turns: Iterable[tuple[str, str, float, str]], members: Iterable[str] | None,
+def _measures(turns: Iterable[Sequence[Any]], fields: tuple[int, ...], members: Iterable[str] | None,
               adviser: str) -> TurnMeasures:
-    """:func:`turn_measures` of each turn's (speaker, turn type, seconds, move), in turn order.
+    """:func:`turn_measures` of ``turns`` in turn order, each holding its speaker, turn type, seconds
+    and move at the positions ``fields``.
 
     One pass counts the turn kinds and adds the seconds (in turn order, as before): a
     simulated meeting's rows are read here as they are, not transposed into columns first.
     """
+    at_speaker, at_kind, at_seconds, at_move = fields
     kinds: dict[str, int] = {}
     airtime: dict[str, float] = dict.fromkeys(members or (), 0.0)
     adviser_seconds = total = 0.0
     move_counts: dict[str, int] = {}
-    for speaker, kind, secs, move in turns:
+    for turn in turns:
+        speaker, kind, secs = turn[at_speaker], turn[at_kind], turn[at_seconds]
         kinds[kind] = kinds.get(kind, 0) + 1
         total += secs
         if speaker == adviser:
             adviser_seconds += secs
-            if move:
+            if move := turn[at_move]:
                 move_counts[move] = move_counts.get(move, 0) + 1
         elif speaker != "set" and kind not in PRESENTER_TURNS:
             airtime[speaker] = airtime.get(speaker, 0.0) + secs
@@ -182,8 +186,8 @@ def meeting_outcome(number: int, rows: Sequence[Turn], present: list[str],
                     presenters: list[str], autonomy: float, awareness: float, adherence: float,
                     cohesion: float, collusion: float, size: int) -> MeetingOutcome:
     """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
-    # each row's four measured fields by itemgetter, in C (reading named fields costs more)
-    measures = _measures(map(_MEASURED, rows), present, ADVISER)
+    # each row's four measured fields by their positions (reading named fields costs more)
+    measures = _measures(rows, _MEASURED, present, ADVISER)
     moves = dict(measures.moves)
     # the decisions in one pass
     nones = advice_events = unchallenged = 0
