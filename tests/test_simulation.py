@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import statistics
 
 import pytest
@@ -14,6 +15,7 @@ from alcourse.simulation.engine import Decision, drive
 from alcourse.simulation.outcomes import gini, slope, turn_measures
 from alcourse.simulation.policies import scripted
 from alcourse.simulation.scenario import scenario_ids, shipped_scenarios
+from alcourse.simulation.turns import tenths
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TURN_TYPES
 
 SCENARIOS = shipped_scenarios()
@@ -192,3 +194,18 @@ def test_outcome_helpers():
                       members=["a", "b"])
     assert m.airtime == {"a": 1.0, "b": 0.0}, "a presenter's account is not set airtime"
     assert m.open_share == 1.0
+
+
+def _same_float(a: float, b: float) -> bool:
+    return repr(a) == repr(b) and type(a) is type(b)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True)
+       | st.floats(min_value=0.0, max_value=5000.0)
+       | st.integers(min_value=-10**6, max_value=10**8).map(lambda k: (k + 0.5) / 10))
+def test_tenths_is_round_to_one_place(x):
+    """The engine's fast rounding of a turn's length gives what round(x, 1) gives, bit for bit
+    (near a tie as well: (k + 0.5) / 10 is the float nearest a half-tenth)."""
+    for y in (x, math.nextafter(x, -math.inf), math.nextafter(x, math.inf)):
+        assert _same_float(tenths(y), round(y, 1)), y

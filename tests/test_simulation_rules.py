@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from alcourse.cli import main
-from alcourse.simulation import Intervention, policy, run
+from alcourse.simulation import Intervention, Simulation, load_scenario, policy, run
 from alcourse.simulation.rulebook import MODEL_DIR, RulebookError, check_model_file, default_rulebook
 from alcourse.simulation.scenario import SCENARIO_DIR, ScenarioError, load_scenario_text
 from alcourse.simulation.vocabulary import EVENTS, MOVES
@@ -165,3 +165,19 @@ def test_outcomes_do_not_import_the_engine():
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                  for alias in node.names}
     assert not any(name and name.endswith("engine") for name in imported)
+
+
+def test_turn_gated_events_are_left_out_of_the_turns_they_cannot_happen_at():
+    """The question-turn hook is checked at every turn; an event whose conditions name one turn
+    is in that turn's table only, and the tables are made once for a slot length."""
+    scenario = load_scenario("discharge-improvement")
+    sim = Simulation(scenario, seed=1)
+    table = scenario.rulebook().tables["question-turn"]
+    turns = sim.p.question_turns
+    at = table.at_turns(sim, turns)
+    ids = [[e.id for e in t.ungated] for t in at]
+    assert ids[turns // 2] == ["expert-request"] and ids[turns - 3] == ["withdrawal"]
+    assert not any(ids[t] for t in range(turns) if t not in (turns // 2, turns - 3))
+    assert table.at_turns(sim, turns) is at
+    after = [[e.id for e in t.ungated] for t in default_rulebook().tables["after-turn"].at_turns(sim, 6)]
+    assert after == [["rapid-fire"]] * 4 + [["rapid-fire", "dominance"]] * 2  # dominance: turn >= 4

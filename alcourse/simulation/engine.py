@@ -35,7 +35,7 @@ from alcourse.simulation.outcomes import (
 from alcourse.simulation.parameters import Parameters
 from alcourse.simulation.rulebook import NOBODY, Event, HookTable, Rulebook
 from alcourse.simulation.scenario import MemberSpec, Moment, Scenario
-from alcourse.simulation.turns import EVENT, OUTCOME, QUESTION_TYPES, Turn, with_field
+from alcourse.simulation.turns import EVENT, QUESTION_TYPES, Turn, tenths, with_field
 from alcourse.simulation.vocabulary import EVENTS, MOVES, TARGET_SET
 
 __all__ = ["ADVISER", "HANDS_OFF", "Decision", "DecisionRecord", "Intervention", "Policy", "Result",
@@ -110,7 +110,7 @@ def _frozen(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
     ``frozen``): the engine makes two records at every decision.
     """
     record = object.__new__(cls)
-    record.__dict__.update(fields)
+    object.__setattr__(record, "__dict__", fields)  # ``fields`` becomes its dict: no copy
     return record
 
 
@@ -225,11 +225,11 @@ class Simulation:
 
     # slots: attributes read and written at every turn, without an instance dict (one this size is
     # beyond what the interpreter's attribute caches serve)
-    __slots__ = ("_chance", "_effects_run", "_no_member", "_others", "_present", "_present_ids", "_why",
-                 "airtime", "book", "by_id", "decisions", "finished", "fit_table", "last_intervention",
-                 "meeting", "meeting_events", "meeting_interventions", "meetings", "members", "p", "phase",
-                 "presenter", "programme", "rng", "rows", "said", "scenario", "seed", "set", "signals",
-                 "slot_events", "stuck", "turn_counter")
+    __slots__ = ("_asking_at", "_chance", "_no_member", "_others", "_present", "_present_ids",
+                 "_weights_changed", "_why", "airtime", "book", "by_id", "decisions", "finished", "fit_table",
+                 "last_intervention", "meeting", "meeting_events", "meeting_interventions", "meetings",
+                 "members", "p", "phase", "presenter", "programme", "rng", "rows", "said", "scenario", "seed",
+                 "set", "signals", "slot_events", "stuck", "turn_counter")
 
     def __init__(self, scenario: Scenario, seed: int | None = None,
                  parameters: Parameters | None = None, rulebook: Rulebook | None = None) -> None:
@@ -246,6 +246,8 @@ class Simulation:
             m.tables = tables[m.id]
         self._no_member = tables[None]
         """The hooks' events as a hook about no member meets them."""
+        self._asking_at = self._no_member["question-turn"].at_turns(self, self.p.question_turns)
+        """The question-turn hook's events at each turn of a slot: most are checked at one turn only."""
         self.by_id = {m.id: m for m in self.members}
         p = self.p
         self.set = SetState(p.start_adherence, p.start_cohesion, p.start_collusion,
@@ -276,8 +278,9 @@ class Simulation:
         self._present_ids: tuple[str, ...] = ()
         """Their ids, as every decision shows them."""
         self._why: list[str] = []
-        self._effects_run = 0
-        """How many times effects have run: members' speaking weights change only through them."""
+        self._weights_changed = 0
+        """How many times effects have changed what members' speaking weights are made of (during a
+        slot's questions, nothing else does: see weights_changed)."""
         self._chance = 0.0
 
     def result(self) -> Result:
@@ -300,6 +303,11 @@ class Simulation:
 
     def others(self) -> list[Member]:
         return self._others
+
+    def weights_changed(self) -> None:
+        """An effect has changed a member's talkativeness, energy or speaking weight (the rulebook
+        says so after each such effect): who speaks next is drawn from the new weights."""
+        self._weights_changed += 1
 
     def say_turn(self, speaker: str, turn_type: str, mean: float, scale: float, key: str) -> None:
         self._speak(speaker, turn_type, mean, scale, key)
@@ -328,7 +336,7 @@ class Simulation:
         ``_say(..., self._seconds(mean, scale), text_key=key)`` in one call, without keywords:
         most of a programme's turns are these.
         """
-        seconds = round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
+        seconds = tenths(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)))
         self.turn_counter += 1
         if speaker in self.airtime:
             self.airtime[speaker] += seconds
@@ -338,7 +346,7 @@ class Simulation:
                                           self.turn_counter, None, "")))
 
     def _seconds(self, mean: float, scale: float = 1.0) -> float:
-        return round(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)), 1)
+        return tenths(mean * scale * (1.0 + self.p.talk_spread * (2.0 * self.rng.random() - 1.0)))
 
     def present(self) -> tuple[Member, ...]:
         """The members at this meeting, in the set's order."""
@@ -383,7 +391,7 @@ class Simulation:
     def _apply(self, event: Event, member: Member | None, iv: Intervention) -> str:
         p, s, rng = self.p, self.set, self.rng
         move = self.book.moves[iv.move]
-        present = self.present()
+        present = self._present
         if iv.move == "none":
             if not event.self_correct:
                 return "unresolved"
@@ -404,9 +412,13 @@ class Simulation:
             return "unresolved"
         directive = move.directive
         target = iv.target
-        self._say(ADVISER, "adviser", self._seconds(p.seconds_directive if directive else p.seconds_adviser),
-                  text_key=iv.move, event=event.id, move=iv.move, target=target, own=iv.own, index=iv.wording)
-        said = len(self.rows) - 1  # effects may add turns after it; only this one has a move
+        # the adviser's turn as _say takes it (its length drawn, its number taken, its airtime added),
+        # recorded below once its outcome is known, before the turns its effects may add
+        seconds = self._seconds(p.seconds_directive if directive else p.seconds_adviser)
+        self.turn_counter += 1
+        if ADVISER in self.airtime:
+            self.airtime[ADVISER] += seconds
+        number = self.turn_counter if iv.wording < 0 else iv.wording
         row = self.fit_table.get(event.id)  # self.fit, inlined: ``event`` is the rulebook's own
         effect = row[iv.move] if row is not None and iv.move in row else event.fit.get(iv.move,
                                                                                         self.book.fit_default)
@@ -445,23 +457,28 @@ class Simulation:
             outcome, ops = "resolved", event.resolved + move.resolved
         else:
             outcome, ops = "unresolved", move.unresolved + event.unresolved
-        self._effects_run += 1
+        pres = self.presenter
+        self.rows.append(_new_turn(Turn, (self.meeting, self.phase, pres.id if pres is not None else "",
+                                          ADVISER, "adviser", seconds, event.id, iv.move, target, outcome,
+                                          iv.move, number, None, iv.own)))
         for op in ops:
             op(self, member, iv.move)
-        rows = self.rows
-        rows[said] = with_field(rows[said], OUTCOME, outcome)
         return outcome
 
     def _effects(self, ops: tuple[Any, ...], member: Member | None, move: str) -> None:
-        self._effects_run += 1
         for op in ops:
             op(self, member, move)
 
     # ----- events, as the rulebook declares them
-    def _hook(self, at: str, member: Member | None) -> Asks:
-        """Check the events declared for this point of the meeting, in order; decide on those that happen."""
+    def _hook(self, at: str, member: Member | None) -> Asks | tuple[()]:
+        """Check the events declared for this point of the meeting, in order; decide on those that happen.
+
+        A point with no events for this member (most check-ins) makes no generator: ``yield from ()``
+        returns None, as the generator would.
+        """
         table = (self._no_member if member is None else member.tables)[at]
-        return self._happen(table.by_kind.get(self.signals.get("kind", ""), table.ungated), member)
+        events = table.by_kind.get(self.signals.get("kind", ""), table.ungated)
+        return self._happen(events, member) if events else ()
 
     def _happen(self, events: tuple[Event, ...], member: Member | None) -> Asks:
         """Check ``events`` (a hook's, as ``member`` meets them), in order; decide on those that happen."""
@@ -521,7 +538,7 @@ class Simulation:
         """
         p, pres, airtime = self.p, self.presenter, self.airtime
         spread, rows = p.talk_spread, self.rows
-        seconds = round(p.seconds_question * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        seconds = tenths(p.seconds_question * (1.0 + spread * (2.0 * self.rng.random() - 1.0)))
         self.turn_counter += 1
         asker = speaker.id
         if asker in airtime:
@@ -541,8 +558,8 @@ class Simulation:
             gain = p.insight_advice
         insight = pres.insight + gain * (1.0 - pres.insight) if gain > 0 else pres.insight + gain
         pres.insight = 0.0 if insight < 0.0 else 1.0 if insight > 1.0 else insight  # clamp, at every question
-        seconds = round(p.seconds_answer * (1.3 if kind == "open-question" else 0.7)
-                        * (1.0 + spread * (2.0 * self.rng.random() - 1.0)), 1)
+        seconds = tenths(p.seconds_answer * (1.3 if kind == "open-question" else 0.7)
+                         * (1.0 + spread * (2.0 * self.rng.random() - 1.0)))
         self.turn_counter += 1
         if pres.id in airtime:
             airtime[pres.id] += seconds
@@ -721,7 +738,7 @@ class Simulation:
         self.airtime = dict.fromkeys((m.id for m in others), 0.0)
         signals = self.signals = {"run": 0, "run_speaker": "", "turn": 0, "turns_left": 0, "kind": ""}
         scripted_at = min(2, p.question_turns - 1)
-        asking = self._no_member
+        asking_at = self._asking_at
         totals: list[float] = []
         totals_at, last = -1, len(others) - 1
         for t in range(p.question_turns):
@@ -730,13 +747,13 @@ class Simulation:
                 yield from self._scripted("questions")
             # the three hooks of a turn as _hook does them, checked only if they have events for this
             # member (most members have none of the traits that before-turn events need)
-            table = asking["question-turn"]
+            table = asking_at[t]
             if events := table.by_kind.get(signals["kind"], table.ungated):
                 yield from self._happen(events, None)
-            if totals_at != self._effects_run:
-                # the weights change only through effects (and at a slot's start): added up again
-                # only after effects have run, not at every turn
-                totals, totals_at = self._speaking_totals(others), self._effects_run
+            if totals_at != self._weights_changed:
+                # the weights change only through effects that say so (and at a slot's start): added
+                # up again only after those, not at every turn
+                totals, totals_at = self._speaking_totals(others), self._weights_changed
             speaker = others[bisect_right(totals, self.rng.random() * totals[last], 0, last)]
             signals["instead"] = False
             table = speaker.tables["before-turn"]

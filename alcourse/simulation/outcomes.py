@@ -15,7 +15,6 @@ so :mod:`alcourse.analysis` computes the same numbers from a real set's log.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -28,6 +27,10 @@ ADVICE_EVENTS = frozenset({"advice-as-question", "pulling-rank"})
 """Events in which a member gives advice in a presenter slot (the advice-challenged criterion)."""
 PRESENTER_TURNS = frozenset({"account", "answer", "summary", "action"})
 """The presenter's own talk: excluded from airtime spread, since a presenter should talk most."""
+_MEASURED = tuple(TURN_FIELDS.index(name) for name in ("speaker", "turn_type", "seconds", "move"))
+"""Where in a turn the fields that :func:`turn_measures` reads are, in its order."""
+_COLUMNS = (0, 1, 2, 3)
+"""Where they are in a tuple of those four fields."""
 
 
 def clamp(value: float) -> float:
@@ -82,21 +85,34 @@ def turn_measures(speakers: Sequence[str], turn_types: Sequence[str], seconds: S
     members' contributions to the set (questions, comments, check-ins, reviews),
     not a presenter's account and answers.
     """
-    # the turn kinds are counted in C; the seconds are added in turn order, as before
-    kinds = Counter(turn_types)
-    counts = {kind: kinds[kind] for kind in QUESTION_TYPES}
-    advice_turns, actions = kinds["advice"] + kinds["advice-question"], kinds["action"]
+    return _measures(zip(speakers, turn_types, seconds, moves, strict=True), _COLUMNS, members, adviser)
+
+
+def _measures(turns: Iterable[Sequence[Any]], fields: tuple[int, ...], members: Iterable[str] | None,
+              adviser: str) -> TurnMeasures:
+    """:func:`turn_measures` of ``turns`` in turn order, each holding its speaker, turn type, seconds
+    and move at the positions ``fields``.
+
+    One pass counts the turn kinds and adds the seconds (in turn order, as before): a
+    simulated meeting's rows are read here as they are, not transposed into columns first.
+    """
+    at_speaker, at_kind, at_seconds, at_move = fields
+    kinds: dict[str, int] = {}
     airtime: dict[str, float] = dict.fromkeys(members or (), 0.0)
     adviser_seconds = total = 0.0
     move_counts: dict[str, int] = {}
-    for speaker, kind, secs, move in zip(speakers, turn_types, seconds, moves, strict=True):
+    for turn in turns:
+        speaker, kind, secs = turn[at_speaker], turn[at_kind], turn[at_seconds]
+        kinds[kind] = kinds.get(kind, 0) + 1
         total += secs
         if speaker == adviser:
             adviser_seconds += secs
-            if move:
+            if move := turn[at_move]:
                 move_counts[move] = move_counts.get(move, 0) + 1
         elif speaker != "set" and kind not in PRESENTER_TURNS:
             airtime[speaker] = airtime.get(speaker, 0.0) + secs
+    counts = {kind: kinds.get(kind, 0) for kind in QUESTION_TYPES}
+    advice_turns, actions = kinds.get("advice", 0) + counts["advice-question"], kinds.get("action", 0)
     questions = sum(counts.values())
     member_total = sum(airtime.values())
     shares = {k: (v / member_total if member_total else 1.0 / len(airtime)) for k, v in airtime.items()}
@@ -170,31 +186,36 @@ def meeting_outcome(number: int, rows: Sequence[Turn], present: list[str],
                     presenters: list[str], autonomy: float, awareness: float, adherence: float,
                     cohesion: float, collusion: float, size: int) -> MeetingOutcome:
     """The outcome of a simulated meeting from its rows, decisions and the state at its end."""
-    # the rows' columns by one transposition (in C), not one pass per column (reading a named
-    # field through its descriptor costs more than copying every column)
-    columns: dict[str, Sequence[Any]] = dict.fromkeys(TURN_FIELDS, ())
-    if rows:
-        columns = dict(zip(TURN_FIELDS, zip(*rows, strict=True), strict=True))
-    measures = turn_measures(columns["speaker"], columns["turn_type"], columns["seconds"], columns["move"],
-                             members=present)
+    # each row's four measured fields by their positions (reading named fields costs more)
+    measures = _measures(rows, _MEASURED, present, ADVISER)
     moves = dict(measures.moves)
-    nones = sum(1 for d in records if d.intervention.move == "none")
+    # the decisions in one pass
+    nones = advice_events = unchallenged = 0
+    handover_tried = handover_done = False
+    for d in records:
+        move = d.intervention.move
+        if d.decision.event in ADVICE_EVENTS:
+            advice_events += 1
+            if move == "none" and d.outcome != "set":
+                unchallenged += 1
+        if move == "none":
+            nones += 1
+        elif move == "hand-over":
+            handover_tried = True
+            handover_done = handover_done or d.outcome == "resolved"
     if nones:
         moves["none"] = nones
-    advice = [d for d in records if d.decision.event in ADVICE_EVENTS]
-    unchallenged = sum(1 for d in advice if d.intervention.move == "none" and d.outcome != "set")
-    handovers = [d for d in records if d.intervention.move == "hand-over"]
     actions = [a for m in members for a in m.actions if a.meeting == number]
     return MeetingOutcome(
         meeting=number, attendance=len(present) / size, minutes=measures.minutes,
         questions=measures.questions, open_share=measures.open_share,
         closed_share=measures.closed_share, advice_share=measures.advice_share,
         airtime_gini=measures.airtime_gini, adviser_share=measures.adviser_share,
-        interventions=sum(1 for d in records if d.intervention.move != "none"),
+        interventions=len(records) - nones,
         insight_gain=sum(insight_gains) / len(insight_gains) if insight_gains else 0.0,
         specific_actions=sum(1 for a in actions if a.specific), actions_recorded=len(actions),
-        advice_events=len(advice), advice_unchallenged=unchallenged,
-        handover_tried=bool(handovers), handover_done=any(d.outcome == "resolved" for d in handovers),
+        advice_events=advice_events, advice_unchallenged=unchallenged,
+        handover_tried=handover_tried, handover_done=handover_done,
         dependence=sum(m.dependence for m in members) / len(members),
         autonomy=autonomy, stage=stage_of(autonomy), awareness=awareness, adherence=adherence,
         cohesion=cohesion, collusion=collusion, airtime=measures.airtime, moves=moves,

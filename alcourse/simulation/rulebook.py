@@ -42,11 +42,15 @@ SIGNALS = frozenset({"meeting", "turn", "turns_left", "run", "kind", "others", "
 """What the meeting knows at a hook, besides members, the set and the parameters."""
 STORED_SIGNALS = frozenset({"turn", "turns_left", "run", "kind"})
 """Signals the engine keeps in ``Simulation.signals`` (the others are computed when asked)."""
+TURN_SIGNALS = ("turn", "turns_left")
+"""Signals that count a slot's question turns (known before the turn, see :meth:`HookTable.at_turns`)."""
 UNIT = frozenset({"seniority", "talkativeness", "trust", "energy", "attendance", "dependence", "questioning",
                   "advice", "challenge", "insight", "commitment", "adherence", "cohesion", "collusion",
                   "autonomy", "awareness"})
 """Attributes that are levels from 0 to 1 (changes are clamped)."""
 SETTABLE = frozenset({"weight", "kind", "stuck"})
+SPEAKING = frozenset({"talkativeness", "energy", "weight"})
+"""A member's attributes that its speaking weight is made of (see ``Simulation._speaking_totals``)."""
 MEMBER_READ = UNIT | {"absences", "presented", "airtime", "airtime_share", "weight", "kind"}
 GROUPS = ("set", "member", "presenter", "present", "others", "quiet", "slot")
 NOBODY = object()
@@ -130,10 +134,14 @@ class EventsFile:
 
 # ----- compiled forms the engine runs
 
-Ctx = Any  # the running Simulation (duck-typed: p, set, rng, presenter, members, airtime, signal())
+Ctx = Any  # the running Simulation (duck-typed: p, set, rng, presenter, members, airtime, signal(),
+#             weights_changed())
 Term = Callable[[Ctx, Any], Any]
 Check = Callable[[Ctx, Any], bool]
 Op = Callable[[Ctx, Any, str], None]
+TurnGate = tuple[str, Callable[[Any, Any], bool], Term]
+"""A condition ``SIGNAL OP TERM`` on ``turn`` or ``turns_left`` whose TERM reads only numbers and
+parameters, so that it is settled for every turn of a slot before the slot starts."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,9 @@ class Event:
     pure: bool = False
     """Checking it draws no random number and changes nothing before the decision, so once it
     has asked the adviser (within its ``repeat``) the engine may skip it (same meeting)."""
+    turn_gates: tuple[TurnGate, ...] = ()
+    """Conditions of ``pre`` on the question turn (still in ``pre``, which any hook may check):
+    a hook checked at a known turn may leave out the events they rule out (see :meth:`HookTable.at_turns`)."""
     # The forms the engine runs at every turn (made from the fields above, see __post_init__):
     presenter_gate: str = field(init=False, repr=False, compare=False)
     """The trait the presenter needs, or '' (a member's trait gate is settled by
@@ -242,6 +253,12 @@ class HookTable:
     by_kind: dict[str, tuple[Event, ...]]
     ungated: tuple[Event, ...]
     """The events of a turn of any other kind (or none): those that need no kind."""
+    _gates: tuple[tuple[str, bool, Callable[[Any, Any], bool], Term], ...] = field(
+        init=False, repr=False, compare=False)
+    """Each turn gate of its events: (event, on ``turn`` (else ``turns_left``), comparison, term)."""
+    _at_turns: dict[tuple[int, tuple[Any, ...]], tuple[HookTable, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    """:meth:`at_turns` made, by turns and the gates' values."""
 
     @classmethod
     def of(cls, events: Sequence[Event]) -> HookTable:
@@ -252,6 +269,44 @@ class HookTable:
     def events(self, kind: Any) -> tuple[Event, ...]:
         """The events to check after a turn of this ``kind`` (None or '': no turn yet)."""
         return self.by_kind.get(kind, self.ungated)
+
+    def at_turns(self, ctx: Ctx, turns: int) -> tuple[HookTable, ...]:
+        """This table at each question turn of a slot of ``turns`` turns, for the programme ``ctx``:
+        without the events whose turn gates fail at that turn. Those gates read only the turn and
+        the parameters, which do not change during a programme, and are ``pre`` conditions, checked
+        before anything is drawn or chosen, so leaving such an event out changes nothing else.
+
+        The tables depend only on ``turns`` and the gates' values, so they are made once for each
+        (most programmes of a scenario share them), and turns that rule out the same events share one.
+        """
+        if not self._gates:
+            return (self,) * turns
+        values = tuple([term(ctx, None) for _, _, _, term in self._gates])
+        made = self._at_turns.get((turns, values))
+        if made is None:
+            made = self._at_turns[turns, values] = self._made_at_turns(turns, values)
+        return made
+
+    def _made_at_turns(self, turns: int, values: tuple[Any, ...]) -> tuple[HookTable, ...]:
+        tables: dict[frozenset[str], HookTable] = {frozenset(): self}
+        at: list[HookTable] = []
+        for turn in range(turns):
+            left = turns - 1 - turn
+            out = frozenset(event for (event, on_turn, compare, _), value
+                            in zip(self._gates, values, strict=True)
+                            if not compare(turn if on_turn else left, value))
+            if out not in tables:
+                tables[out] = HookTable({kind: tuple(e for e in events if e.id not in out)
+                                         for kind, events in self.by_kind.items()},
+                                        tuple(e for e in self.ungated if e.id not in out))
+            at.append(tables[out])
+        return tuple(at)
+
+    def __post_init__(self) -> None:
+        events = {e.id: e for e in (*self.ungated, *(e for events in self.by_kind.values() for e in events))}
+        object.__setattr__(self, "_gates", tuple((e.id, signal == "turn", compare, term)
+                                                 for e in events.values()
+                                                 for signal, compare, term in e.turn_gates))
 
     def for_traits(self, traits: frozenset[str]) -> HookTable:
         """This table for a member with ``traits``: without the events whose member trait gate
@@ -545,7 +600,25 @@ def _op(node: Any, where: _Where, moves: Sequence[str]) -> Op:
         return lambda ctx, m, move: None if m is None else ctx.ask(m, kind)
     if len(node) != 3 or head not in GROUPS:
         raise where.fail(f"write [WHO, ATTRIBUTE, CHANGE] with WHO one of {', '.join(GROUPS)}; got {node!r}")
-    attr, change = str(node[1]), str(node[2])
+    attr = str(node[1])
+    op = _change(head, attr, str(node[2]), where)
+    if attr in SPEAKING and head not in ("set", "slot"):
+        return _telling_weights(op)
+    return op
+
+
+def _telling_weights(op: Op) -> Op:
+    """``op``, which changes what members' speaking weights are made of, then telling the meeting
+    (``ctx.weights_changed()``): it adds the weights up again only when told."""
+    def told(ctx: Ctx, m: Any, move: str) -> None:
+        op(ctx, m, move)
+        ctx.weights_changed()
+
+    return told
+
+
+def _change(head: str, attr: str, change: str, where: _Where) -> Op:
+    """The effect [``head``, ``attr``, ``change``]."""
     if attr not in UNIT | SETTABLE:
         raise where.fail(f"{attr!r} cannot be changed; allowed: {', '.join(sorted(UNIT | SETTABLE))}")
     if head == "slot" and attr != "stuck":
@@ -704,6 +777,7 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
     while lead < len(kept) and _about_meeting(kept[lead][0]):
         lead += 1
     pre, checks = tuple(c for _, c in kept[:lead]), tuple(c for _, c in kept[lead:])
+    turn_gates = tuple(gate for raw, _ in kept[:lead] if (gate := _turn_gate(raw, here)) is not None)
     for label in ("cue", "persists"):
         try:
             getattr(spec, label).format(name="x")
@@ -720,7 +794,21 @@ def _event(event_id: str, node: Any, file: str, path: str, moves: dict[str, Move
         unresolved=_ops(node.get("unresolved", []), at("unresolved"), names),
         pure=(spec.repeat != "always" and spec.turn is None and not spec.tag and not spec.resets
               and not _draws(spec.when) and not _draws(spec.who)),
+        turn_gates=turn_gates,
     )
+
+
+def _turn_gate(condition: Any, where: _Where) -> TurnGate | None:
+    """A condition ``turn OP TERM`` or ``turns_left OP TERM`` whose TERM reads only numbers and
+    parameters, as a :data:`TurnGate`; else None."""
+    if not isinstance(condition, str):
+        return None
+    words = condition.split()
+    if len(words) != 3 or words[0] not in TURN_SIGNALS or words[1] not in _COMPARE:
+        return None
+    if not all(_NUMBER.match(part) or part in PARAMETER_NAMES for part in _TOKEN.split(words[2])):
+        return None
+    return words[0], _COMPARE[words[1]], _term(words[2], where)
 
 
 def _draws(node: Any) -> bool:
