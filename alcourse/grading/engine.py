@@ -274,7 +274,9 @@ def _grade_module(folder: CourseFolder, module_id: str, notebook: str, students:
                         worker.since = time.monotonic()
                 if not worker.ready:
                     continue
-                while pending and len(worker.tasks) < PIPELINE:
+                # the last few go one at a time beyond the next in line, so that no worker
+                # holds two while another has finished and waits with nothing to do
+                while pending and len(worker.tasks) < (PIPELINE if len(pending) > len(workers) else 2):
                     worker.send(pending.pop(0))
                 if not worker.tasks:
                     let_go(worker)

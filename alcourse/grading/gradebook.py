@@ -5,7 +5,7 @@ times per submission. SQLite itself keeps that safe: the coordinator puts the fi
 WAL mode for the run (:func:`shared_by_writers`) and every worker's ``db_url`` carries a
 busy timeout (:func:`with_busy_timeout`), so a writer waits for the one before it instead
 of failing. Nothing of nbgrader is replaced: these are SQLite settings reached through
-nbgrader's own ``CourseDirectory.db_url`` and a SQLAlchemy event on an engine of our own.
+nbgrader's own ``CourseDirectory.db_url`` and a connection of our own.
 
 :class:`CourseLock` is for alcourse's own tools that read or write the gradebook as a whole
 (export, feedback, the trainee list), so they take turns with each other.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,34 +104,51 @@ def shared_by_writers(db_url: str) -> Iterator[None]:
     work on network file systems); if another program still has it open, it stays in WAL
     mode, which is as safe.
     """
-    if not db_url.startswith("sqlite:"):
+    path = sqlite_file(db_url)
+    if path is None:
         yield
         return
-    from sqlalchemy import create_engine, event, text
-    from sqlalchemy.pool import NullPool
-
-    engine = create_engine(with_busy_timeout(db_url), poolclass=NullPool)
-
-    def write_ahead(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    event.listen(engine, "connect", write_ahead)
+    # the standard library's sqlite3, not SQLAlchemy: ``alcourse grade`` sets this before it
+    # starts its workers, and importing SQLAlchemy there would delay them by 0.3 s
+    connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     try:
-        # the connect event sets WAL for the file; the connection stays open for the run, because
-        # SQLite checkpoints the WAL into the database (with fsyncs) whenever the last connection
-        # closes, and nbgrader closes its connections after each of its ~10 sessions per submission
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            connection.commit()
-            yield
+        # WAL is a property of the file; this connection stays open for the run, because
+        # SQLite checkpoints the WAL into the database (with fsyncs) whenever the last
+        # connection closes, and nbgrader closes its connections after each of its sessions
+        connection.execute("PRAGMA journal_mode=WAL").fetchall()
+        yield
     finally:
-        event.remove(engine, "connect", write_ahead)
-        with contextlib.suppress(Exception), engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            connection.exec_driver_sql("PRAGMA journal_mode=DELETE")
-        engine.dispose()
+        with contextlib.suppress(sqlite3.Error):
+            # a program that still has the file open keeps it in WAL mode, which is as safe:
+            # not worth keeping the trainer waiting for
+            connection.execute("PRAGMA busy_timeout=2000").fetchall()
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            connection.execute("PRAGMA journal_mode=DELETE").fetchall()
+        connection.close()
+
+
+def sqlite_file(db_url: str) -> str | None:
+    """The file an SQLite ``db_url`` names, as SQLAlchemy reads it; None for any other database.
+
+    >>> sqlite_file("sqlite:////course/gradebook.db?timeout=120")
+    '/course/gradebook.db'
+    >>> sqlite_file("sqlite:///gradebook.db")
+    'gradebook.db'
+    >>> sqlite_file("sqlite://"), sqlite_file("sqlite:///:memory:"), sqlite_file("postgresql://db/c")
+    (None, None, None)
+    """
+    scheme, sep, rest = db_url.partition("://")
+    if not sep or scheme not in ("sqlite", "sqlite+pysqlite"):
+        return None
+    path = rest.split("?", 1)[0]
+    if "%" in path:  # escaped characters: let SQLAlchemy read it exactly as nbgrader's engine will
+        from sqlalchemy.engine import make_url
+
+        database = make_url(db_url).database
+        return database if database and database != ":memory:" else None
+    if not path.startswith("/") or path[1:] in ("", ":memory:"):
+        return None
+    return path[1:]
 
 
 def commit_without_fsync() -> None:
