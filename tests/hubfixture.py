@@ -164,8 +164,10 @@ def stop_hub(hub: Hub, opened: list[tuple[Path, int]]) -> None:
     # the whole session: the hub and the proxy it started (left behind if the hub died)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(hub.proc.pid, signal.SIGTERM)
+    # JupyterHub stops its users' servers and services first; under load one can take a minute
+    # (seen once in a full run), and whatever is left is killed as each user below
     try:
-        hub.proc.wait(timeout=60)
+        hub.proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         pass
     time.sleep(1)

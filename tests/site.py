@@ -172,26 +172,30 @@ def open_alone(page: Any, base: str, rel: str) -> None:
     page.wait_for_function(KERNEL_READY, timeout=60_000)
 
 
-_OPEN_NEXT = """async (path) => {
+_OPEN_NEXT = """async ({path, keep}) => {
   const app = window.jupyterapp;
   const old = app.shell.currentWidget;
+  const kernel = old && old.sessionContext && old.sessionContext.session
+    ? old.sessionContext.session.kernel : null;
   if (old && old.sessionContext) {
     old.context.model.dirty = false;  // a test run's outputs need no saving (and no dialog)
-    await old.sessionContext.shutdown();
-    old.close();
+    if (!keep) await old.sessionContext.shutdown();
   }
-  await app.commands.execute('docmanager:open', {path});
+  await app.commands.execute('docmanager:open', keep && kernel ? {path, kernel: {id: kernel.id}} : {path});
+  if (old) old.close();
 }"""
 
 
-def open_next(page: Any, path: str) -> None:
+def open_next(page: Any, path: str, *, same_kernel: bool = False) -> None:
     """In JupyterLab or JupyterLite: close the open notebook (and its kernel), open ``path``.
 
-    Much quicker than loading the whole application again for every notebook.
+    Much quicker than loading the whole application again for every notebook. With
+    ``same_kernel`` the new notebook joins the old one's kernel instead (in JupyterLite a new
+    Pyodide kernel takes about 10 s to start; what a module's cells do is tested all the same).
     """
     from tests.browser import KERNEL_READY
 
-    page.evaluate(_OPEN_NEXT, path)
+    page.evaluate(_OPEN_NEXT, {"path": path, "keep": same_kernel})
     page.wait_for_function("""(p) => { const w = window.jupyterapp.shell.currentWidget;
                                        return !!w && !!w.context && w.context.path.endsWith(p); }""",
                            arg=path, timeout=30_000)

@@ -119,7 +119,8 @@ def _play_simulator(scope) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_every_module_runs_offline_and_the_simulator_plays(site, browser, curriculum, tmp_path):
-    """One JupyterLite app opens each module in turn (each gets its own Pyodide kernel)."""
+    """One JupyterLite app opens each module in turn, all in the first module's Pyodide kernel
+    (starting one takes about 10 s: the other tests here start theirs)."""
     played = 0
     modules = sorted(curriculum.modules.values(), key=lambda m: m.number)
     notebook = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -130,7 +131,7 @@ def test_every_module_runs_offline_and_the_simulator_plays(site, browser, curric
         open_lite(page, base, modules[0].id)
         for module in modules:
             if module is not modules[0]:
-                open_next(page, f"{module.id}/{module.notebook}")
+                open_next(page, f"{module.id}/{module.notebook}", same_kernel=True)
             run_all(page)
             errors = page.locator(f"{notebook} :is({ERRORS})")
             assert errors.count() == 0, f"{module.id}: {errors.first.inner_text()[:2000]}"
