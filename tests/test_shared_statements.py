@@ -46,6 +46,21 @@ def test_dialects_with_different_settings_never_share_a_statement():
     assert a != c
 
 
+def test_settings_learnt_from_the_first_connection_count_and_are_kept(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(shared_statements_url(f"sqlite:///{tmp_path / 'g.db'}"))
+    with engine.connect() as conn:
+        conn.execute(text("select 1"))
+    live, blank = engine.dialect, SharedStatementsSQLiteDialect()
+    assert live.server_version_info is not None and blank.server_version_info is None
+    assert live != blank, "a connected dialect's learnt settings are part of its identity"
+    again = create_engine(shared_statements_url(f"sqlite:///{tmp_path / 'h.db'}"))
+    with again.connect() as conn:
+        conn.execute(text("select 1"))
+    assert again.dialect == live and hash(again.dialect) == hash(live)
+
+
 def test_only_sqlite_urls_are_changed():
     assert shared_statements_url("sqlite:////c/gradebook.db").startswith("sqlite+alcourse_shared:////c/")
     assert shared_statements_url("postgresql://u@h/db") == "postgresql://u@h/db"

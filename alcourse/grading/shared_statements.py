@@ -53,11 +53,21 @@ class SharedStatementsSQLiteDialect(SQLiteDialect_pysqlite):
             cls.statements.clear()
         engine.update_execution_options(compiled_cache=cls.statements)
 
+    def initialize(self, connection: Any) -> None:
+        super().initialize(connection)
+        # what the first connection taught the dialect is all it learns: its settings are fixed
+        # from here, and every statement looked up in the cache hashes them (thousands of times
+        # a submission)
+        self._fixed_settings = self._settings()
+
     def _settings(self) -> tuple[tuple[str, Any], ...]:
+        fixed: tuple[tuple[str, Any], ...] | None = vars(self).get("_fixed_settings")
+        if fixed is not None:
+            return fixed
         # everything a compiled statement could depend on: flags, versions, paramstyle, the
         # driver module (learnt from the server when the first connection is made)
         return tuple(sorted((name, value) for name, value in vars(self).items()
-                            if isinstance(value, _SETTING_TYPES)))
+                            if name != "_fixed_settings" and isinstance(value, _SETTING_TYPES)))
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
