@@ -1,20 +1,21 @@
-"""Benchmark: `alcourse grade --jobs 2` against plain sequential `nbgrader autograde`.
+"""Benchmark: `alcourse grade` against plain sequential `nbgrader autograde`.
 
 Builds a course folder with a synthetic cohort (seeded), copies it, grades one
 copy with `nbgrader autograde MODULE --force` (nbgrader's own command, one
 process, one submission after another, no sandbox) and the other with
-`alcourse grade DIR MODULE --jobs 2` (sandboxed), in the same run. Checks
-that every autograded cell has the same score in both gradebooks (and the
-score the checkers predict), then prints both times and the ratio.
+`alcourse grade DIR MODULE` (sandboxed, its default number of workers: one more than the
+cores) in the same run. Checks that every autograded cell has the same score in both
+gradebooks (and the score the checkers predict), then prints both times and the ratio.
 
     .venv/bin/python bench/grading.py                 # 60 submissions of m03
+    .venv/bin/python bench/grading.py --jobs 2        # as many workers as 2 cores
     .venv/bin/python bench/grading.py --size 20 --repeat 2
 
 It also prints, per submission, where alcourse's time went (from the status file the
 workers write): starting the kernel, running the cells, nbgrader's own pipeline
 (converting, the other preprocessors, writing files), the gradebook (SQL and commits,
 nbgrader's and alcourse's) and alcourse's own checks before and after. Each is the time
-a worker spent, so with 2 workers their sum is about twice the wall time.
+a worker spent, so with N workers their sum is about N times the wall time.
 
 Other agents share this machine's 2 cores: the load average is printed with
 the figures, and --repeat alternates the two runs and reports medians.
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from alcourse.curriculum import load_curriculum  # noqa: E402
 from alcourse.grading import CourseFolder  # noqa: E402
+from alcourse.grading.options import default_jobs  # noqa: E402
 from alcourse.grading.synthetic import make_cohort  # noqa: E402
 from alcourse.session import check_grade_id  # noqa: E402
 from alcourse.venv import venv_bin, with_venv_path  # noqa: E402
@@ -120,7 +122,7 @@ def timed(cmd: list[str], cwd: Path, limit: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=60, help="submissions in the cohort (default 60)")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, help="alcourse's workers (default: alcourse grade's own)")
     parser.add_argument("--module", default="m03-traditional-vs-action-learning")
     parser.add_argument("--repeat", type=int, default=1, help="alternate the runs N times; report medians")
     parser.add_argument("--no-isolation", action="store_true", help="grade without the sandbox")
@@ -139,7 +141,9 @@ def main() -> int:
     ours = copy_course(base.root, tmp / "alcourse-grade")
 
     baseline_times, alcourse_times = [], []
-    grade_cmd = [str(BIN / "alcourse"), "grade", str(ours), args.module, "--jobs", str(args.jobs)]
+    jobs = args.jobs or default_jobs()
+    grade_cmd = [str(BIN / "alcourse"), "grade", str(ours), args.module,
+                 *(["--jobs", str(args.jobs)] if args.jobs else [])]
     if args.no_isolation:
         grade_cmd.append("--no-isolation")
     load_before = os.getloadavg()
@@ -170,7 +174,8 @@ def main() -> int:
     print(f"nbgrader autograde (sequential, no sandbox): {b:7.1f} s  ({b / args.size:.2f} s/submission)"
           f"  runs: {', '.join(f'{t:.1f}' for t in baseline_times)}")
     mode = "no sandbox" if args.no_isolation else "sandboxed"
-    print(f"alcourse grade --jobs {args.jobs} ({mode}):        {a:7.1f} s  ({a / args.size:.2f} s/submission)"
+    how = f"--jobs {jobs} ({mode})" if args.jobs else f"({jobs} workers, {mode})"
+    print(f"alcourse grade {how}:    {a:7.1f} s  ({a / args.size:.2f} s/submission)"
           f"  runs: {', '.join(f'{t:.1f}' for t in alcourse_times)}")
     print(f"ratio: {b / a:.2f}x faster   (load average before {load_before[0]:.2f}, "
           f"after {load_after[0]:.2f}; {os.cpu_count()} cores)")

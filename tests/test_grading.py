@@ -22,6 +22,7 @@ from alcourse.grading import CourseFolder
 from alcourse.grading.analysis import check_notebook_text, check_submission_files, death_reason
 from alcourse.grading.gradebook import CellGrade, SubmissionGrades
 from alcourse.grading.incidents import Incident
+from alcourse.grading.options import default_jobs
 from alcourse.grading.status import (
     FAILED,
     GRADED,
@@ -204,7 +205,8 @@ COHORT = 8
 
 @pytest.fixture(scope="module")
 def cohort(course, tmp_path_factory):
-    """The same cohort graded three ways: alcourse --jobs 2, alcourse --jobs 1, plain nbgrader."""
+    """The same cohort graded three ways: alcourse with its default workers (more than the cores),
+    alcourse --jobs 1, plain nbgrader."""
     expected = make_cohort(course.root, MODULE, COHORT, _cur(), seed=7)
     copies = {}
     for name in ("sequential", "nbgrader"):
@@ -213,8 +215,9 @@ def cohort(course, tmp_path_factory):
         config = dest / "nbgrader_config.py"
         config.write_text(config.read_text().replace(str(course.root), str(dest)))
         copies[name] = CourseFolder.open(dest)
-    parallel = run("grade", str(course.root), MODULE, "--jobs", "2")
+    parallel = run("grade", str(course.root), MODULE)
     assert parallel.returncode == 0, parallel.stderr
+    assert f"with {default_jobs()} worker(s)" in parallel.stdout + parallel.stderr
     sequential = run("grade", str(copies["sequential"].root), MODULE, "--jobs", "1", "--no-isolation")
     assert sequential.returncode == 0, sequential.stderr
     copies["nbgrader"].nbgrader("autograde", MODULE, "--force")

@@ -40,7 +40,7 @@ def _grade(args: argparse.Namespace) -> int:
         plan_regrade,
     )
     from alcourse.grading.lateness import grade_table_rows
-    from alcourse.grading.options import Limits
+    from alcourse.grading.options import Limits, default_jobs
     from alcourse.grading.status import FAILED, GRADED, NEEDS_ATTENTION, NEEDS_MANUAL
     from alcourse.grading.table import text_table
 
@@ -49,7 +49,8 @@ def _grade(args: argparse.Namespace) -> int:
     check_module_released(folder, module.id, module.id)
     students = choose_students(folder, module.id, args.student)
     limits = Limits(cpu_seconds=args.cpu_limit, memory_bytes=args.memory_limit * 1024**2)
-    options = GradeOptions(jobs=args.jobs, isolation=not args.no_isolation, cell_timeout=args.cell_timeout,
+    options = GradeOptions(jobs=args.jobs or default_jobs(), isolation=not args.no_isolation,
+                           cell_timeout=args.cell_timeout,
                            submission_seconds=args.submission_timeout,
                            max_output_bytes=args.max_output * 1000, limits=limits)
     skipped: list[str] = []
@@ -65,7 +66,7 @@ def _grade(args: argparse.Namespace) -> int:
     if args.no_isolation:
         print("warning: --no-isolation: submitted code runs as you, with network and your files. "
               "Use it only for submissions you trust.", file=sys.stderr)
-    print(f"grading {len(students)} submission(s) of {module.id} with {args.jobs} worker(s)…",
+    print(f"grading {len(students)} submission(s) of {module.id} with {options.jobs} worker(s)…",
           file=sys.stderr)
     outcomes = grade_module(folder, module.id, module.id, students, options, _progress)
     print(text_table(("student", "score", "late", "status"), grade_table_rows(outcomes)))
@@ -204,7 +205,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     g = sub.add_parser("grade", help="autograde every submission of a module (in parallel, sandboxed)")
     g.add_argument("dir", help="the course folder")
     g.add_argument("module", help="module id, e.g. m03-traditional-vs-action-learning")
-    g.add_argument("--jobs", type=positive_int, default=2, help="submissions graded at once (default 2)")
+    g.add_argument("--jobs", type=positive_int,
+                   help="submissions graded at once (default: one more than the cores, at most 8)")
     g.add_argument("--student", nargs="+", metavar="ID",
                    help="grade only these trainees (even if unchanged since last graded)")
     g.add_argument("--all", action="store_true",

@@ -63,13 +63,15 @@ def collect(folder: HubFolder, module: str) -> str:
     return run_as_grader(folder, _py("nbgrader", "collect", module, "--update"))
 
 
-def grade(folder: HubFolder, module: str, jobs: int = 2, again: bool = False) -> str:
+def grade(folder: HubFolder, module: str, jobs: int | None = None, again: bool = False) -> str:
     """``alcourse grade`` as the grader: autograded in parallel, sandboxed without root.
 
-    ``again`` grades every submission again (``--all``), not only new and changed ones.
+    ``jobs`` workers (default: ``alcourse grade``'s own, one more than the cores); ``again``
+    grades every submission again (``--all``), not only new and changed ones.
     """
     return run_as_grader(folder, _py("alcourse.cli", "grade", str(folder.course), module,
-                                     "--jobs", str(jobs), *(["--all"] if again else [])))
+                                     *(["--jobs", str(jobs)] if jobs else []),
+                                     *(["--all"] if again else [])))
 
 
 def feedback(folder: HubFolder, module: str) -> str:
