@@ -133,6 +133,14 @@ def test_bad_grade_option_values_exit_2_naming_the_option(tmp_path):
         assert f"argument {option}: " in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
 
 
+def test_hub_grade_takes_jobs_and_refuses_bad_values(tmp_path):
+    for value in ("0", "two"):
+        proc = run("hub", "grade", str(tmp_path / "hub"), "m01-what-is-action-learning", "--jobs", value)
+        assert proc.returncode == 2 and "argument --jobs: " in proc.stderr, proc.stderr
+    helped = run("hub", "grade", "--help")
+    assert "--jobs" in helped.stdout and "--all" in helped.stdout
+
+
 def test_bad_simulate_runs_exits_2(tmp_path):
     proc = run("simulate", "x", "--runs", "0", "--out", str(tmp_path / "o.csv"))
     assert proc.returncode == 2 and "argument --runs: 0 is not a whole number of at least 1" in proc.stderr

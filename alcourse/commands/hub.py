@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from alcourse.commands.options import positive_int
+
 
 def _init(args: argparse.Namespace) -> int:
     from alcourse.hub.folder import HubFolder
@@ -44,6 +46,8 @@ def _trainer_step(args: argparse.Namespace) -> int:
     folder = HubFolder.open(Path(args.dir))
     if args.hub_command == "release":
         out = trainer.release(folder, args.module, due=args.due)
+    elif args.hub_command == "grade":
+        out = trainer.grade(folder, args.module, jobs=args.jobs, again=args.all)
     else:
         out = getattr(trainer, args.hub_command)(folder, args.module)
     print(out.rstrip())
@@ -81,4 +85,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         if name == "release":
             t.add_argument("--due", help="due date, e.g. '2027-03-01 17:00:00 Europe/London' "
                            "(later submissions are marked late)")
+        if name == "grade":
+            t.add_argument("--jobs", type=positive_int,
+                           help="submissions graded at once (default: one more than the cores, at most 8)")
+            t.add_argument("--all", action="store_true",
+                           help="grade every submission again, not only new and changed ones")
         t.set_defaults(func=_trainer_step)
