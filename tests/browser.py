@@ -113,8 +113,16 @@ def open_notebook(page, base: str, rel: str) -> None:  # type: ignore[no-untyped
     page.wait_for_function(KERNEL_READY, timeout=60_000)
 
 
-def run_all(page) -> None:  # type: ignore[no-untyped-def]
+def run_all(page, timeout: float = 90_000) -> None:  # type: ignore[no-untyped-def]
+    """Run every cell of the notebook in front; return once all have run and the kernel is idle.
+
+    Tests play only then: while a cell is still running, ipykernel 7 can handle a widget message
+    that arrives during the run before one that arrived earlier and is queued behind the next
+    cell (typed words could reach the kernel after the click that uses them).
+    """
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(RAN_ALL, timeout=timeout)
+    page.wait_for_function(KERNEL_READY, timeout=timeout)
 
 
 def shots(tmp_path: Path) -> Path:

@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from alcourse.publish.serve import serving
-from tests.browser import RAN_ALL, jupyter_lab, require_chromium, run_all
+from tests.browser import jupyter_lab, require_chromium, run_all
 from tests.site import axe, book_pages, describe, open_alone, open_next, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -62,7 +62,6 @@ def test_module_notebooks_in_jupyterlab_have_no_wcag_violations(tmp_path, browse
             if module != modules[0]:
                 open_next(page, f"{module}/{module}.ipynb")
             run_all(page)
-            page.wait_for_function(RAN_ALL, timeout=90_000)
             spec = curriculum.module(module)
             for selector, count in ((".alcourse-exercise", len(spec.exercise_specs())),
                                     (".alcourse-simulator", len(spec.simulations()))):

@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from alcourse.publish.serve import serving
-from tests.browser import KERNEL_READY, RAN_ALL, shots
+from tests.browser import KERNEL_READY, shots
+from tests.browser import run_all as browser_run_all
 from tests.site import Watch, open_next
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,8 +46,8 @@ def _eventually(page, predicate: str, arg: object, seconds: float = 30) -> bool:
 
 
 def run_all(page) -> None:  # type: ignore[no-untyped-def]
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(RAN_ALL, timeout=120_000)
+    """:func:`tests.browser.run_all`, with longer to wait: Pyodide runs the cells."""
+    browser_run_all(page, timeout=120_000)
 
 
 def test_lite_site_ships_trainee_notebooks_only(site, curriculum):

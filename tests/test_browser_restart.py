@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from alcourse.session import Session
 from tests.browser import (
     KERNEL_READY,
-    RAN_ALL,
     jupyter_lab,
     require_chromium,
     run_all,
@@ -31,7 +30,6 @@ EXERCISE = "m03.contrasts-in-practice"
 
 def _run_and_find(page):  # type: ignore[no-untyped-def]
     run_all(page)
-    page.wait_for_function(RAN_ALL, timeout=90_000)
     exercise = page.locator(".alcourse-exercise").first
     exercise.wait_for(timeout=60_000)
     return exercise

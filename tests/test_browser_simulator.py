@@ -14,8 +14,6 @@ from alcourse.answers import AnswerStore
 from alcourse.simulation import load_scenario, policy, run
 from alcourse.simulation.play import ChoiceStore, replay
 from tests.browser import (
-    KERNEL_READY,
-    RAN_ALL,
     jupyter_lab,
     open_notebook,
     play_to_the_end_by_keyboard,
@@ -55,12 +53,6 @@ def simulator_in_lab(browser, tmp_path, prepare=None):
         try:
             open_notebook(page, base, f"{MODULE}/{MODULE}.ipynb")
             run_all(page)
-            # Play only once every cell has run and the kernel is idle: while a cell is still running,
-            # ipykernel 7 handles a widget message that arrives during the run before one that
-            # arrived earlier and is queued behind the next cell, so the typed words could reach
-            # the kernel after the click on "Make this move".
-            page.wait_for_function(RAN_ALL, timeout=90_000)
-            page.wait_for_function(KERNEL_READY, timeout=90_000)
             sim = page.locator(".alcourse-simulator").first
             sim.wait_for(timeout=60_000)
             yield page, sim, workspace / MODULE / f"{MODULE}.answers.json"

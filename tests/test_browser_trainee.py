@@ -11,7 +11,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import KERNEL_READY, RAN_ALL, jupyter_lab, run_all, shots, wait_until
+from tests.browser import KERNEL_READY, jupyter_lab, run_all, shots, wait_until
 from tests.site import open_alone, trainee_workspace
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -83,7 +83,6 @@ def test_a_stale_simulator_tab_never_overwrites_a_longer_saved_game(lab, browser
     open_alone(new_tab, base, rel)
     new_tab.wait_for_function(KERNEL_READY, timeout=60_000)
     run_all(new_tab)
-    new_tab.wait_for_function(RAN_ALL, timeout=90_000)
     new_sim = new_tab.locator(".alcourse-simulator").first
     for count in (2, 3, 4):
         _move(new_sim, new_tab, "Supportive")
@@ -116,7 +115,6 @@ def test_typing_a_written_answer_as_instructed_keeps_the_notebook_whole(lab, bro
     open_alone(page, base, f"{WRITTEN_MODULE}/{WRITTEN_MODULE}.ipynb")
     cells = page.evaluate(CELL_COUNT)
     run_all(page)
-    page.wait_for_function(RAN_ALL, timeout=90_000)
     instruction = page.locator(".jp-MarkdownOutput", has_text="Click in the box below and type your answer")
     instruction.first.scroll_into_view_if_needed()
     box = page.locator(".alcourse-written textarea").first

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from alcourse.commands.options import positive_float, positive_int
+from alcourse.commands.options import JOBS_HELP, positive_float, positive_int
 
 
 def _module(module_id: str) -> Any:
@@ -205,8 +205,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     g = sub.add_parser("grade", help="autograde every submission of a module (in parallel, sandboxed)")
     g.add_argument("dir", help="the course folder")
     g.add_argument("module", help="module id, e.g. m03-traditional-vs-action-learning")
-    g.add_argument("--jobs", type=positive_int,
-                   help="submissions graded at once (default: one more than the cores, at most 8)")
+    g.add_argument("--jobs", type=positive_int, help=JOBS_HELP)
     g.add_argument("--student", nargs="+", metavar="ID",
                    help="grade only these trainees (even if unchanged since last graded)")
     g.add_argument("--all", action="store_true",

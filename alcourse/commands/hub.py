@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from alcourse.commands.options import positive_int
+from alcourse.commands.options import JOBS_HELP, positive_int
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -86,8 +86,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             t.add_argument("--due", help="due date, e.g. '2027-03-01 17:00:00 Europe/London' "
                            "(later submissions are marked late)")
         if name == "grade":
-            t.add_argument("--jobs", type=positive_int,
-                           help="submissions graded at once (default: one more than the cores, at most 8)")
+            t.add_argument("--jobs", type=positive_int, help=JOBS_HELP)
             t.add_argument("--all", action="store_true",
                            help="grade every submission again, not only new and changed ones")
         t.set_defaults(func=_trainer_step)

@@ -11,12 +11,22 @@ argparse.ArgumentTypeError: 0 is not a whole number of at least 1
 >>> positive_float("-1")
 Traceback (most recent call last):
 argparse.ArgumentTypeError: -1 is not a number above 0
+
+``--jobs`` is told the same way wherever it is offered (``grade``, ``hub grade``); its default
+is :func:`alcourse.grading.options.default_jobs`, kept out of the parser so that building it
+imports nothing of grading:
+
+>>> from alcourse.grading.options import MAX_DEFAULT_JOBS
+>>> f"at most {MAX_DEFAULT_JOBS})" in JOBS_HELP
+True
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+
+JOBS_HELP = "submissions graded at once (default: one more than the cores, at most 8)"
 
 
 def positive_int(text: str) -> int:
